@@ -1,0 +1,205 @@
+"""The matching engine: affinity of any complementary pair, ranked suggestions, and candidate edges for solvers.
+
+Retrieval is exact for the exact index: candidates come from the faiss index of the target role, widened until
+the k-th best combined score is at least the best score any unretrieved participant could still reach
+(its semantic score is bounded by the last retrieved similarity; structured components by 1).
+
+Example
+-------
+>>> engine = MatchEngine.build(event, embedder)                     # doctest: +SKIP
+>>> [s.id for s in engine.suggest("s001", Role.MENTOR, k=3)]        # doctest: +SKIP
+['m12', 'm03', 'm27']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from matcher.affinity import AffinityConfig, Component, aggregate, combine, components, sector_fit
+from matcher.embed.embedder import EmbedStats, Embedder
+from matcher.errors import InvalidInput, Problem
+from matcher.explain import BestMatch, Explanation
+from matcher.filters import Exclusion, PairRules
+from matcher.index import IndexKind
+from matcher.profile_index import ProfileIndex
+from matcher.profiles import split_sentences
+from matcher.schema import COMPLEMENTARY, Event, Participant, Role
+
+#: Units fetched per query unit on the first retrieval round (then x4 until the ranking is proven exact).
+FIRST_FETCH = 64
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked match: who, how good, and why."""
+
+    id: str
+    name: str
+    role: Role
+    organisation: str
+    score: float
+    explanation: Explanation | None
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """The affinity of a pair, or the reason it is excluded (then ``score`` is ``None``)."""
+
+    a_id: str
+    b_id: str
+    score: float | None
+    exclusion: Exclusion | None
+    explanation: Explanation | None
+
+
+class MatchEngine:
+    """Scores and ranks participants of one event. Holds no mutable state besides lazily computed caches."""
+
+    def __init__(self, event: Event, index: ProfileIndex, embedder: Embedder, config: AffinityConfig) -> None:
+        self.event = event
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self.rules = PairRules.from_event(
+            event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket
+        )
+
+    @classmethod
+    def build(
+        cls,
+        event: Event,
+        embedder: Embedder,
+        config: AffinityConfig | None = None,
+        kind: IndexKind | None = None,
+    ) -> MatchEngine:
+        engine, _ = cls.build_with_stats(event, embedder, config, kind)
+        return engine
+
+    @classmethod
+    def build_with_stats(
+        cls,
+        event: Event,
+        embedder: Embedder,
+        config: AffinityConfig | None = None,
+        kind: IndexKind | None = None,
+    ) -> tuple[MatchEngine, EmbedStats]:
+        index, stats = ProfileIndex.build(event, embedder, kind)
+        return cls(event, index, embedder, config or AffinityConfig()), stats
+
+    @cached_property
+    def _rows_of(self) -> dict[str, np.ndarray]:
+        rows: dict[str, list[int]] = {}
+        for i, unit in enumerate(self.index.units):
+            rows.setdefault(unit.owner, []).append(i)
+        return {owner: np.array(r, dtype=np.int64) for owner, r in rows.items()}
+
+    @cached_property
+    def _owner_of_row(self) -> np.ndarray:
+        position = {p.id: i for i, p in enumerate(self.event.participants)}
+        return np.array([position[u.owner] for u in self.index.units], dtype=np.int64)
+
+    def _similarities(self, a: str, b: str) -> np.ndarray:
+        return self.index.vectors[self._rows_of[a]] @ self.index.vectors[self._rows_of[b]].T
+
+    def _score(self, a: Participant, b: Participant, sims: np.ndarray) -> tuple[float, tuple[Component, ...]]:
+        semantic = aggregate(sims, self.config.aggregation, self.config.top_k)
+        parts = components(a, b, semantic, self.config)
+        return combine(parts), parts
+
+    def pair(self, a_id: str, b_id: str, *, explain: bool = True) -> PairScore:
+        """The affinity of ``a`` and ``b`` with its explanation, or why the pair is excluded."""
+        a, b = self.event.participant(a_id), self.event.participant(b_id)
+        reason = self.rules.exclusion(a, b)
+        if reason is not None:
+            return PairScore(a_id, b_id, None, reason, None)
+        sims = self._similarities(a_id, b_id)
+        score, parts = self._score(a, b, sims)
+        return PairScore(a_id, b_id, score, None, self._explain(a, b, sims, score, parts) if explain else None)
+
+    def suggest(self, participant_id: str, role: Role, k: int = 10, *, explain: bool = True) -> tuple[Suggestion, ...]:
+        """The ``k`` best participants of ``role`` for ``participant_id``, best first, hard filters applied."""
+        me = self.event.participant(participant_id)
+        if role not in COMPLEMENTARY[me.role]:
+            allowed = ", ".join(r.value for r in COMPLEMENTARY[me.role])
+            raise InvalidInput(
+                f"a {me.role.value} is matched with {allowed}, not {role.value}",
+                (Problem("--role", None, "role", f"use one of {allowed}"),),
+            )
+        if k <= 0:
+            return ()
+        ranked = self._ranked(me, role, k)
+        out = []
+        for score, other, sims, parts in ranked[:k]:
+            explanation = self._explain(me, other, sims, score, parts) if explain else None
+            out.append(Suggestion(other.id, other.name, other.role, other.organisation, score, explanation))
+        return tuple(out)
+
+    def _ranked(
+        self, me: Participant, role: Role, k: int
+    ) -> list[tuple[float, Participant, np.ndarray, tuple[Component, ...]]]:
+        index = self.index.by_role[role]
+        queries = self.index.vectors[self._rows_of[me.id]]
+        w = self.config.weights
+        structured = w.sectors + w.stage + w.ticket
+        fetch = min(index.size, FIRST_FETCH)
+        scored: dict[str, tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = {}
+        excluded: set[str] = set()
+        while True:
+            sims, labels = index.search(queries, fetch)
+            owners = {int(o) for o in self._owner_of_row[labels[labels >= 0]]}
+            for position in sorted(owners):
+                other = self.event.participants[position]
+                if other.id in scored or other.id in excluded:
+                    continue
+                if self.rules.exclusion(me, other) is not None:
+                    excluded.add(other.id)
+                    continue
+                pair_sims = self._similarities(me.id, other.id)
+                score, parts = self._score(me, other, pair_sims)
+                scored[other.id] = (score, other, pair_sims, parts)
+            ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].id))
+            if fetch >= index.size:
+                return ranked
+            # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
+            ceiling = max(0.0, float(sims[:, -1].max()))
+            best_possible = (w.semantic * ceiling + structured) / (w.semantic + structured) if w.semantic else 1.0
+            if len(ranked) >= k and ranked[k - 1][0] >= best_possible:
+                return ranked
+            fetch = min(index.size, fetch * 4)
+
+    def edges(self, left: Role, right: Role, top_n: int) -> tuple[tuple[str, str, float], ...]:
+        """Candidate edges (left id, right id, affinity): the ``top_n`` best allowed ``right`` per ``left``."""
+        out: list[tuple[str, str, float]] = []
+        for p in self.event.with_role(left):
+            out.extend((p.id, s.id, s.score) for s in self.suggest(p.id, right, top_n, explain=False))
+        return tuple(out)
+
+    def _explain(
+        self,
+        a: Participant,
+        b: Participant,
+        sims: np.ndarray,
+        score: float,
+        parts: tuple[Component, ...],
+    ) -> Explanation:
+        _, shared = sector_fit(a, b)
+        best = None
+        if sims.size:
+            i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+            own = self.index.units[int(self._rows_of[a.id][i])]
+            other = self.index.units[int(self._rows_of[b.id][j])]
+            own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
+            best = BestMatch(own.source, own_text, other.source, other_text, similarity)
+        return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best)
+
+    def _best_sentences(self, own: str, other: str, unit_similarity: float) -> tuple[str, str, float]:
+        left, right = split_sentences(own) or (own,), split_sentences(other) or (other,)
+        if len(left) == 1 and len(right) == 1:
+            return left[0], right[0], unit_similarity
+        vectors = self.embedder.embed([*left, *right]).vectors
+        sims = vectors[: len(left)] @ vectors[len(left) :].T
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        return left[int(i)], right[int(j)], float(sims[i, j])
