@@ -34,6 +34,14 @@ class Row:
     record: Any
 
 
+@dataclass(frozen=True)
+class RawRow:
+    """The stripped cells of a row, valid or not: ids of invalid rows still count for duplicates and references."""
+
+    line: int
+    cells: Mapping[str, str]
+
+
 def _decode(file: str, data: bytes, problems: list[Problem]) -> str | None:
     try:
         return data.decode("utf-8-sig")
@@ -83,7 +91,9 @@ def _column_of(error: Mapping[str, Any], fields: set[str]) -> tuple[str | None, 
     return column, msg
 
 
-def _parse_file(file: str, text: str, model: type[Record], problems: list[Problem]) -> list[Row]:
+def _parse_file(
+    file: str, text: str, model: type[Record], problems: list[Problem]
+) -> tuple[list[Row], list[RawRow]]:
     fields = set(model.model_fields)
     required = {name for name, info in model.model_fields.items() if info.is_required()}
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -91,10 +101,10 @@ def _parse_file(file: str, text: str, model: type[Record], problems: list[Proble
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
         problems.append(Problem(file, None, None, "the file is empty; add a header row: " + ", ".join(fields)))
-        return []
+        return [], []
     except csv.Error as exc:
         problems.append(Problem(file, 1, None, f"cannot read the header ({exc}); check the quoting"))
-        return []
+        return [], []
     missing = sorted(required - set(header))
     for column in missing:
         problems.append(Problem(file, 1, column, f"missing column '{column}'; add it to the header row"))
@@ -110,7 +120,7 @@ def _parse_file(file: str, text: str, model: type[Record], problems: list[Proble
                     Problem(file, 1, column, f"unknown column '{column}'; did you mean '{close[0]}'? rename it")
                 )
     rows: list[Row] = []
-    line = 1
+    raw: list[RawRow] = []
     while True:
         start = reader.line_num + 1
         try:
@@ -135,6 +145,7 @@ def _parse_file(file: str, text: str, model: type[Record], problems: list[Proble
             )
             continue
         data = {column: cell for column, cell in zip(header, cells, strict=False) if column in fields}
+        raw.append(RawRow(line, {column: cell.strip() for column, cell in data.items()}))
         try:
             rows.append(Row(line, model.model_validate(data)))
         except ValidationError as exc:
@@ -143,34 +154,39 @@ def _parse_file(file: str, text: str, model: type[Record], problems: list[Proble
                 if error.get("type") == "missing" and column in missing:
                     continue  # already reported once, on the header
                 problems.append(Problem(file, line, column, msg))
-    return rows
+    return rows, raw
 
 
-def _unique(file: str, rows: list[Row], key: str, what: str, problems: list[Problem]) -> dict[str, Row]:
-    first: dict[str, Row] = {}
+def _unique(file: str, rows: list[RawRow], key: str, what: str, problems: list[Problem]) -> set[str]:
+    """Report duplicate values of ``key`` (valid rows or not) and return every value seen."""
+    first: dict[str, int] = {}
     for row in rows:
-        value = getattr(row.record, key)
+        value = row.cells.get(key, "")
+        if not value:
+            continue
         if value in first:
             problems.append(
                 Problem(
                     file,
                     row.line,
                     key,
-                    f"duplicate {what} '{value}' (first on row {first[value].line}); give each its own id",
+                    f"duplicate {what} '{value}' (first on row {first[value]}); give each its own id",
                 )
             )
         else:
-            first[value] = row
-    return first
+            first[value] = row.line
+    return set(first)
 
 
-def _cross_checks(parsed: Mapping[str, list[Row]], problems: list[Problem]) -> None:
-    people = _unique("participants.csv", parsed.get("participants.csv", []), "id", "participant id", problems)
-    slots = _unique("slots.csv", parsed.get("slots.csv", []), "slot_id", "slot id", problems)
-    tables = _unique("tables.csv", parsed.get("tables.csv", []), "table_id", "table id", problems)
-    _unique("sessions.csv", parsed.get("sessions.csv", []), "session_id", "session id", problems)
+def _cross_checks(
+    parsed: Mapping[str, list[Row]], raw: Mapping[str, list[RawRow]], problems: list[Problem]
+) -> None:
+    people = _unique("participants.csv", raw.get("participants.csv", []), "id", "participant id", problems)
+    slots = _unique("slots.csv", raw.get("slots.csv", []), "slot_id", "slot id", problems)
+    tables = _unique("tables.csv", raw.get("tables.csv", []), "table_id", "table id", problems)
+    _unique("sessions.csv", raw.get("sessions.csv", []), "session_id", "session id", problems)
     participant, slot, table = (people, "participant"), (slots, "slot"), (tables, "table")
-    refs: dict[str, list[tuple[str, tuple[Mapping[str, Row], str]]]] = {
+    refs: dict[str, list[tuple[str, tuple[set[str], str]]]] = {
         "documents.csv": [("participant_id", participant)],
         "availability.csv": [("participant_id", participant), ("slot_id", slot)],
         "requests.csv": [("from_id", participant), ("to_id", participant)],
@@ -220,6 +236,7 @@ def parse_event(files: Mapping[str, bytes], name: str = "event") -> Event:
         if close:
             problems.append(Problem(unknown, None, None, f"unknown file; did you mean '{close[0]}'? rename it"))
     parsed: dict[str, list[Row]] = {}
+    raw: dict[str, list[RawRow]] = {}
     for file, (model, required) in EVENT_FILES.items():
         if file not in files:
             if required:
@@ -228,8 +245,8 @@ def parse_event(files: Mapping[str, bytes], name: str = "event") -> Event:
             continue
         text = _decode(file, files[file], problems)
         if text is not None:
-            parsed[file] = _parse_file(file, text, model, problems)
-    _cross_checks(parsed, problems)
+            parsed[file], raw[file] = _parse_file(file, text, model, problems)
+    _cross_checks(parsed, raw, problems)
     if problems:
         raise InvalidInput(f"event '{name}' has {len(problems)} problem(s)", tuple(problems))
 
