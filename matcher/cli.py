@@ -47,7 +47,8 @@ StoreOpt = Annotated[
     typer.Option("--store", envvar="MATCHER_STORE", help="Where caches and indexes are kept."),
 ]
 ModelOpt = Annotated[
-    str | None, typer.Option("--model", help="Registered model name, or a local sentence-transformers directory.")
+    str | None,
+    typer.Option("--model", help="Registered model name, or a local sentence-transformers directory."),
 ]
 RegistryOpt = Annotated[Path, typer.Option("--registry", help="Model registry manifest.")]
 
@@ -118,9 +119,7 @@ def embed(
     event: EventOpt,
     store: StoreOpt = Path("var"),
     model: ModelOpt = None,
-    index: Annotated[
-        IndexKind | None, typer.Option("--index", help="exact or hnsw (default: by size).")
-    ] = None,
+    index: Annotated[IndexKind | None, typer.Option("--index", help="exact or hnsw (default: by size).")] = None,
     registry: RegistryOpt = DEFAULT_MANIFEST,
 ) -> None:
     """Embed every profile (through the cache) and build the faiss index."""
@@ -157,9 +156,7 @@ def suggest(
     registry: RegistryOpt = DEFAULT_MANIFEST,
 ) -> None:
     """Ranked suggestions for one participant, with scores and explanations."""
-    config = AffinityConfig(
-        weights=AffinityWeights(w_semantic, w_sectors, w_stage, w_ticket), aggregation=aggregation
-    )
+    config = AffinityConfig(weights=AffinityWeights(w_semantic, w_sectors, w_stage, w_ticket), aggregation=aggregation)
     with errors():
         loaded = _load(event)
         loaded.participant(participant)
@@ -229,11 +226,11 @@ def models_list(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    for r in rows:
-        flags = [f for f, on in (("default", r["default"]), ("multilingual", r["recommended_multilingual"])) if on]
+    for m in reg.models.values():
+        flags = [f for f, on in (("default", m.name == reg.default), ("multilingual", m.recommended_multilingual)) if on]
         typer.echo(
-            f"{r['name']}  backend={r['backend']} dim={r['dimension']} languages={','.join(r['languages'])} "
-            f"licence={r['licence']}" + (f"  [{', '.join(flags)}]" if flags else "")
+            f"{m.name}  backend={m.backend} dim={m.dimension} languages={','.join(m.languages)} "
+            f"licence={m.licence}" + (f"  [{', '.join(flags)}]" if flags else "")
         )
 
 

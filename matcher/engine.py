@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from matcher.affinity import AffinityConfig, Component, aggregate, combine, components, sector_fit
-from matcher.embed.embedder import EmbedStats, Embedder
+from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.errors import InvalidInput, Problem
 from matcher.explain import BestMatch, Explanation
 from matcher.filters import Exclusion, PairRules
@@ -63,9 +63,7 @@ class MatchEngine:
         self.index = index
         self.embedder = embedder
         self.config = config
-        self.rules = PairRules.from_event(
-            event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket
-        )
+        self.rules = PairRules.from_event(event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket)
 
     @classmethod
     def build(

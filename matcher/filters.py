@@ -46,9 +46,7 @@ class PairRules:
     def from_event(cls, event: Event, *, strict_stage: bool = False, strict_ticket: bool = False) -> PairRules:
         return cls(
             conflicts=frozenset(_pair(c.a_id, c.b_id) for c in event.conflicts),
-            declined=frozenset(
-                _pair(r.from_id, r.to_id) for r in event.requests if r.status is RequestStatus.DECLINED
-            ),
+            declined=frozenset(_pair(r.from_id, r.to_id) for r in event.requests if r.status is RequestStatus.DECLINED),
             strict_stage=strict_stage,
             strict_ticket=strict_ticket,
         )
@@ -75,8 +73,10 @@ class PairRules:
                 return Exclusion.STAGE
             sought = startup.ticket_min_eur
             lo, hi = investor.ticket_min_eur, investor.ticket_max_eur
-            if self.strict_ticket and sought is not None and (
-                (lo is not None and sought < lo) or (hi is not None and sought > hi)
+            if (
+                self.strict_ticket
+                and sought is not None
+                and ((lo is not None and sought < lo) or (hi is not None and sought > hi))
             ):
                 return Exclusion.TICKET
         return None

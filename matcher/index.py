@@ -87,7 +87,7 @@ class VectorIndex:
     def remove(self, labels: np.ndarray) -> None:
         labels = np.ascontiguousarray(labels, dtype=np.int64)
         if self.kind is IndexKind.EXACT:
-            self._index.remove_ids(labels)
+            self._index.remove_ids(faiss.IDSelectorBatch(labels))
         else:
             self._removed.update(labels.tolist())
 

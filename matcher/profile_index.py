@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.embed.embedder import EmbedStats, Embedder
+from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.index import IndexKind, VectorIndex
 from matcher.profiles import TextUnit, split_sentences, units_of
 from matcher.schema import Event, Role

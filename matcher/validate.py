@@ -91,9 +91,7 @@ def _column_of(error: Mapping[str, Any], fields: set[str]) -> tuple[str | None, 
     return column, msg
 
 
-def _parse_file(
-    file: str, text: str, model: type[Record], problems: list[Problem]
-) -> tuple[list[Row], list[RawRow]]:
+def _parse_file(file: str, text: str, model: type[Record], problems: list[Problem]) -> tuple[list[Row], list[RawRow]]:
     fields = set(model.model_fields)
     required = {name for name, info in model.model_fields.items() if info.is_required()}
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -139,8 +137,7 @@ def _parse_file(
                     file,
                     line,
                     None,
-                    f"the row has {len(cells)} cells but the header has {len(header)}; "
-                    "quote cells that contain commas",
+                    f"the row has {len(cells)} cells but the header has {len(header)}; quote cells that contain commas",
                 )
             )
             continue
@@ -150,10 +147,10 @@ def _parse_file(
             rows.append(Row(line, model.model_validate(data)))
         except ValidationError as exc:
             for error in exc.errors():
-                column, msg = _column_of(error, fields)
-                if error.get("type") == "missing" and column in missing:
+                where, msg = _column_of(error, fields)
+                if error.get("type") == "missing" and where in missing:
                     continue  # already reported once, on the header
-                problems.append(Problem(file, line, column, msg))
+                problems.append(Problem(file, line, where, msg))
     return rows, raw
 
 
@@ -178,9 +175,7 @@ def _unique(file: str, rows: list[RawRow], key: str, what: str, problems: list[P
     return set(first)
 
 
-def _cross_checks(
-    parsed: Mapping[str, list[Row]], raw: Mapping[str, list[RawRow]], problems: list[Problem]
-) -> None:
+def _cross_checks(parsed: Mapping[str, list[Row]], raw: Mapping[str, list[RawRow]], problems: list[Problem]) -> None:
     people = _unique("participants.csv", raw.get("participants.csv", []), "id", "participant id", problems)
     slots = _unique("slots.csv", raw.get("slots.csv", []), "slot_id", "slot id", problems)
     tables = _unique("tables.csv", raw.get("tables.csv", []), "table_id", "table id", problems)

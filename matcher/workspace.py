@@ -16,7 +16,7 @@ from pathlib import Path
 from matcher.affinity import AffinityConfig
 from matcher.embed.backends import load_backend
 from matcher.embed.cache import SqliteCache
-from matcher.embed.embedder import EmbedStats, Embedder
+from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.embed.registry import ModelRegistry, ModelSpec
 from matcher.engine import MatchEngine
 from matcher.index import IndexKind

@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from matcher.embed import EmbeddingBackend, Embedder, MemoryCache, ModelRegistry, load_backend, load_registry
+from matcher.embed import Embedder, EmbeddingBackend, MemoryCache, ModelRegistry, load_backend, load_registry
 from matcher.eventdir import load_event
 from matcher.schema import Event
 

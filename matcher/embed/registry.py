@@ -63,8 +63,15 @@ class ModelRegistry:
         for i, entry in enumerate(manifest.get("models", [])):
             try:
                 known = {
-                    "name", "backend", "source", "dimension", "max_seq_length", "licence", "languages",
-                    "recommended_multilingual", "notes",
+                    "name",
+                    "backend",
+                    "source",
+                    "dimension",
+                    "max_seq_length",
+                    "licence",
+                    "languages",
+                    "recommended_multilingual",
+                    "notes",
                 }
                 spec = ModelSpec(
                     name=str(entry["name"]),
@@ -108,7 +115,10 @@ class ModelRegistry:
             )
         if "/" in name_or_path and not name_or_path.startswith((".", "/")):
             return ModelSpec(
-                name=name_or_path, backend="sentence-transformers", source={"hub": name_or_path}, registered=False
+                name=name_or_path,
+                backend="sentence-transformers",
+                source={"hub": name_or_path},
+                registered=False,
             )
         raise UnknownName(
             f"unknown model '{name_or_path}'; use one of {', '.join(self.models)}, "
@@ -125,6 +135,7 @@ def load_registry(path: Path = DEFAULT_MANIFEST) -> ModelRegistry:
         manifest = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InvalidInput(
-            "cannot read the model registry", (Problem(str(path), None, None, f"{exc}; restore models/registry.json"),)
+            "cannot read the model registry",
+            (Problem(str(path), None, None, f"{exc}; restore models/registry.json"),),
         ) from exc
     return ModelRegistry.from_manifest(manifest)

@@ -1,0 +1,1 @@
+"""matcher: a matchmaking engine for innovation clusters."""
