@@ -39,22 +39,36 @@ def run(event_dir: Path, repeat: int, batch_size: int = 64) -> dict[str, float]:
     texts = texts_of(event_dir)
     backend.encode(texts[:64], batch_size=batch_size)  # warm-up: first-call allocations
     raw_best = pipe_best = cached_best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        backend.encode(texts, batch_size=batch_size)
-        raw_best = min(raw_best, time.perf_counter() - start)
-        with tempfile.TemporaryDirectory() as tmp:
-            cache = SqliteCache(Path(tmp) / "cache.sqlite")
-            embedder = Embedder(spec, lambda: backend, cache, batch_size=batch_size)
+    for round_ in range(repeat):
+
+        def raw() -> float:
             start = time.perf_counter()
-            cold = embedder.embed(texts)
-            pipe_best = min(pipe_best, time.perf_counter() - start)
-            assert cold.stats.encoded == len(texts)
-            start = time.perf_counter()
-            warm = embedder.embed(texts)
-            cached_best = min(cached_best, time.perf_counter() - start)
-            assert warm.stats.encoded == 0
-            cache.close()
+            backend.encode(texts, batch_size=batch_size)
+            return time.perf_counter() - start
+
+        def pipeline() -> tuple[float, float]:
+            with tempfile.TemporaryDirectory() as tmp:
+                cache = SqliteCache(Path(tmp) / "cache.sqlite")
+                embedder = Embedder(spec, lambda: backend, cache, batch_size=batch_size)
+                start = time.perf_counter()
+                cold = embedder.embed(texts)
+                cold_s = time.perf_counter() - start
+                assert cold.stats.encoded == len(texts)
+                start = time.perf_counter()
+                warm = embedder.embed(texts)
+                warm_s = time.perf_counter() - start
+                assert warm.stats.encoded == 0
+                cache.close()
+            return cold_s, warm_s
+
+        # Alternate which goes first, so that drift in machine load does not favour one side.
+        if round_ % 2:
+            cold_s, warm_s = pipeline()
+            raw_s = raw()
+        else:
+            raw_s = raw()
+            cold_s, warm_s = pipeline()
+        raw_best, pipe_best, cached_best = min(raw_best, raw_s), min(pipe_best, cold_s), min(cached_best, warm_s)
     n = len(texts)
     return {
         "texts": n,
@@ -70,7 +84,7 @@ def run(event_dir: Path, repeat: int, batch_size: int = 64) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--event", type=Path, default=ROOT / "fixtures" / "sample-event")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     figures = run(args.event, args.repeat)

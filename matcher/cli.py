@@ -7,27 +7,21 @@ Exit codes: 0 success; 1 invalid input or unknown name (the message says what to
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
-# No weights are ever downloaded: set before any Hugging Face library is imported.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from typing import Annotated, Any
 
 import typer
 
 from matcher.affinity import AffinityConfig, AffinityWeights, Aggregation
-from matcher.embed.registry import DEFAULT_MANIFEST, ModelRegistry, load_registry
-from matcher.errors import Infeasible, InvalidInput, MatchError, ModelUnavailable, SolverFailed, UnknownName
+from matcher.cli_common import EventOpt, ModelOpt, RegistryOpt, StoreOpt, errors, fail
+from matcher.cli_plans import register_plans
+from matcher.embed.registry import DEFAULT_MANIFEST, load_registry
+from matcher.errors import InvalidInput
 from matcher.eventdir import load_event
 from matcher.index import IndexKind
 from matcher.jsonschema import event_json_schema
-from matcher.schema import Event, Role
+from matcher.schema import Role
 from matcher.workspace import Workspace
 
 app = typer.Typer(
@@ -38,55 +32,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Embedding models of the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-
-T = TypeVar("T")
-
-EventOpt = Annotated[Path, typer.Option("--event", help="Event directory (participants.csv and friends).")]
-StoreOpt = Annotated[
-    Path,
-    typer.Option("--store", envvar="MATCHER_STORE", help="Where caches and indexes are kept."),
-]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", help="Registered model name, or a local sentence-transformers directory."),
-]
-RegistryOpt = Annotated[Path, typer.Option("--registry", help="Model registry manifest.")]
-
-
-def _fail(code: int, message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def errors() -> Iterator[None]:
-    """Translate the engine's error tree into messages and exit codes."""
-    try:
-        yield
-    except InvalidInput as exc:
-        _fail(1, f"error: {exc}")
-    except UnknownName as exc:
-        _fail(1, f"error: {exc}")
-    except Infeasible as exc:
-        _fail(2, f"infeasible: {exc}")
-    except (SolverFailed, ModelUnavailable) as exc:
-        _fail(3, f"error: {exc}")
-    except MatchError as exc:
-        _fail(1, f"error: {exc}")
-
-
-def _registry(path: Path) -> ModelRegistry:
-    return load_registry(path)
-
-
-def _load(event_dir: Path) -> Event:
-    return load_event(event_dir)
-
-
-def _guarded(fn: Callable[[], T]) -> T:
-    with errors():
-        return fn()
-    raise AssertionError("unreachable")  # pragma: no cover - errors() always exits on failure
+register_plans(app)
 
 
 @app.command()
@@ -97,7 +43,7 @@ def validate(event: EventOpt) -> None:
     except InvalidInput as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        _fail(1, f"{len(exc.problems)} problem(s) in {event}")
+        fail(1, f"{len(exc.problems)} problem(s) in {event}")
         return
     counts = {role.value: len(loaded.with_role(role)) for role in Role}
     files = {
@@ -124,8 +70,8 @@ def embed(
 ) -> None:
     """Embed every profile (through the cache) and build the faiss index."""
     with errors():
-        loaded = _load(event)
-        reg = _registry(registry)
+        loaded = load_event(event)
+        reg = load_registry(registry)
         engine, stats = Workspace(store).engine(loaded, event, reg, model, kind=index, progress=True)
         units = len(engine.index.units)
         if stats is None:
@@ -158,9 +104,9 @@ def suggest(
     """Ranked suggestions for one participant, with scores and explanations."""
     config = AffinityConfig(weights=AffinityWeights(w_semantic, w_sectors, w_stage, w_ticket), aggregation=aggregation)
     with errors():
-        loaded = _load(event)
+        loaded = load_event(event)
         loaded.participant(participant)
-        engine, _ = Workspace(store).engine(loaded, event, _registry(registry), model, config=config)
+        engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model, config=config)
         results = engine.suggest(participant, role, k)
     if as_json:
         rows: list[dict[str, Any]] = []
@@ -209,7 +155,7 @@ def models_list(
 ) -> None:
     """List the registered embedding models."""
     with errors():
-        reg = _registry(registry)
+        reg = load_registry(registry)
     rows = [
         {
             "name": m.name,
@@ -227,7 +173,9 @@ def models_list(
         typer.echo(json.dumps(rows, indent=2))
         return
     for m in reg.models.values():
-        flags = [f for f, on in (("default", m.name == reg.default), ("multilingual", m.recommended_multilingual)) if on]
+        flags = [
+            f for f, on in (("default", m.name == reg.default), ("multilingual", m.recommended_multilingual)) if on
+        ]
         typer.echo(
             f"{m.name}  backend={m.backend} dim={m.dimension} languages={','.join(m.languages)} "
             f"licence={m.licence}" + (f"  [{', '.join(flags)}]" if flags else "")

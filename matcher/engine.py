@@ -99,6 +99,10 @@ class MatchEngine:
         position = {p.id: i for i, p in enumerate(self.event.participants)}
         return np.array([position[u.owner] for u in self.index.units], dtype=np.int64)
 
+    def unit_vectors(self, participant_id: str) -> np.ndarray:
+        """The (read-only) vectors of a participant's text units."""
+        return self.index.vectors[self._rows_of[participant_id]]
+
     def _similarities(self, a: str, b: str) -> np.ndarray:
         return self.index.vectors[self._rows_of[a]] @ self.index.vectors[self._rows_of[b]].T
 

@@ -1,0 +1,64 @@
+"""CSV and JSON files of plans: mentor assignments, pitches and juries, summaries.
+
+Files are written to a temporary name and renamed, so an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from matcher.plans.mentors import MentorPlan
+from matcher.plans.pitches import PitchPlan
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_mentor_plan(out: Path, plan: MentorPlan) -> list[Path]:
+    rows = [
+        (a.left_id, a.right_id, f"{a.score:.6f}", plan.explanations.get((a.left_id, a.right_id), ""))
+        for a in plan.assignments
+    ]
+    write_text(out / "assignments.csv", csv_text(("startup_id", "mentor_id", "score", "explanation"), rows))
+    write_json(out / "summary.json", plan.summary())
+    return [out / "assignments.csv", out / "summary.json"]
+
+
+def write_pitch_plan(out: Path, plan: PitchPlan) -> list[Path]:
+    solution = plan.result.solution
+    pitches = solution.pitches if solution else ()
+    juries = solution.juries if solution else ()
+    write_text(
+        out / "pitches.csv",
+        csv_text(
+            ("session_id", "order", "startup_id", "score"),
+            ((p.session_id, p.order, p.startup_id, f"{p.score:.6f}") for p in pitches),
+        ),
+    )
+    write_text(
+        out / "juries.csv", csv_text(("session_id", "investor_id"), ((j.session_id, j.investor_id) for j in juries))
+    )
+    write_json(out / "summary.json", plan.summary())
+    return [out / "pitches.csv", out / "juries.csv", out / "summary.json"]
