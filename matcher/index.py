@@ -27,6 +27,16 @@ from matcher.errors import InvalidInput, Problem, SolverFailed
 #: Above this many vectors, ``kind=None`` builds an approximate (HNSW) index.
 APPROX_THRESHOLD = 200_000
 
+# faiss parallelises every search with OpenMP, whose threads spin-wait: on a busy 2-core machine a search of a few
+# query vectors against a few hundred takes ~20 ms with 2 threads and ~0.04 ms with one. The engine runs many small
+# searches (one per suggestion request), so one thread is the default; batch jobs may raise it.
+faiss.omp_set_num_threads(1)
+
+
+def set_search_threads(threads: int) -> None:
+    """Set faiss's OpenMP thread count (process-wide), e.g. for one large batch search."""
+    faiss.omp_set_num_threads(max(1, threads))
+
 
 class IndexKind(StrEnum):
     EXACT = "exact"
