@@ -81,7 +81,7 @@ def embed(
                 f"embedded {stats.encoded} new text(s), {stats.cached} from cache, "
                 f"{units} text units indexed in {stats.seconds:.1f}s"
             )
-        sizes = ", ".join(f"{role.value}: {ix.size}" for role, ix in engine.index.by_role.items())
+        sizes = ", ".join(f"{role.value}: {ix.size} units" for role, ix in engine.index.by_role.items())
         typer.echo(f"model {engine.embedder.spec.name}; index ({sizes})")
 
 

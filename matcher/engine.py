@@ -14,7 +14,6 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -87,24 +86,12 @@ class MatchEngine:
         index, stats = ProfileIndex.build(event, embedder, kind)
         return cls(event, index, embedder, config or AffinityConfig()), stats
 
-    @cached_property
-    def _rows_of(self) -> dict[str, np.ndarray]:
-        rows: dict[str, list[int]] = {}
-        for i, unit in enumerate(self.index.units):
-            rows.setdefault(unit.owner, []).append(i)
-        return {owner: np.array(r, dtype=np.int64) for owner, r in rows.items()}
-
-    @cached_property
-    def _owner_of_row(self) -> np.ndarray:
-        position = {p.id: i for i, p in enumerate(self.event.participants)}
-        return np.array([position[u.owner] for u in self.index.units], dtype=np.int64)
-
     def unit_vectors(self, participant_id: str) -> np.ndarray:
-        """The (read-only) vectors of a participant's text units."""
-        return self.index.vectors[self._rows_of[participant_id]]
+        """The vectors of a participant's text units."""
+        return self.index.vectors_of(participant_id)
 
     def _similarities(self, a: str, b: str) -> np.ndarray:
-        return self.index.vectors[self._rows_of[a]] @ self.index.vectors[self._rows_of[b]].T
+        return self.index.vectors_of(a) @ self.index.vectors_of(b).T
 
     def _score(self, a: Participant, b: Participant, sims: np.ndarray) -> tuple[float, tuple[Component, ...]]:
         semantic = aggregate(sims, self.config.aggregation, self.config.top_k)
@@ -142,35 +129,35 @@ class MatchEngine:
     def _ranked(
         self, me: Participant, role: Role, k: int
     ) -> list[tuple[float, Participant, np.ndarray, tuple[Component, ...]]]:
-        index = self.index.by_role[role]
-        queries = self.index.vectors[self._rows_of[me.id]]
+        queries = self.index.vectors_of(me.id)
+        if len(queries) == 0:
+            return []
         w = self.config.weights
         structured = w.sectors + w.stage + w.ticket
-        fetch = min(index.size, FIRST_FETCH)
+        fetch = FIRST_FETCH
         scored: dict[str, tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = {}
         excluded: set[str] = set()
         while True:
-            sims, labels = index.search(queries, fetch)
-            owners = {int(o) for o in self._owner_of_row[labels[labels >= 0]]}
-            for position in sorted(owners):
-                other = self.event.participants[position]
-                if other.id in scored or other.id in excluded:
+            sims, labels, size = self.index.search(role, queries, fetch)
+            for owner in sorted(self.index.owners(labels.ravel().tolist())):
+                other = self.event.by_id.get(owner)
+                if other is None or owner in scored or owner in excluded:
                     continue
                 if self.rules.exclusion(me, other) is not None:
-                    excluded.add(other.id)
+                    excluded.add(owner)
                     continue
-                pair_sims = self._similarities(me.id, other.id)
+                pair_sims = self._similarities(me.id, owner)
                 score, parts = self._score(me, other, pair_sims)
-                scored[other.id] = (score, other, pair_sims, parts)
+                scored[owner] = (score, other, pair_sims, parts)
             ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].id))
-            if fetch >= index.size:
+            if fetch >= size or sims.shape[1] == 0:
                 return ranked
             # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
             ceiling = max(0.0, float(sims[:, -1].max()))
             best_possible = (w.semantic * ceiling + structured) / (w.semantic + structured) if w.semantic else 1.0
             if len(ranked) >= k and ranked[k - 1][0] >= best_possible:
                 return ranked
-            fetch = min(index.size, fetch * 4)
+            fetch = min(size, fetch * 4)
 
     def edges(self, left: Role, right: Role, top_n: int) -> tuple[tuple[str, str, float], ...]:
         """Candidate edges (left id, right id, affinity): the ``top_n`` best allowed ``right`` per ``left``."""
@@ -191,8 +178,8 @@ class MatchEngine:
         best = None
         if sims.size:
             i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
-            own = self.index.units[int(self._rows_of[a.id][i])]
-            other = self.index.units[int(self._rows_of[b.id][j])]
+            own = self.index.unit(int(self.index.rows_of(a.id)[i]))
+            other = self.index.unit(int(self.index.rows_of(b.id)[j]))
             own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
             best = BestMatch(own.source, own_text, other.source, other_text, similarity)
         return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best)

@@ -1,15 +1,21 @@
 """The embedded profiles of an event: every text unit's vector, and one faiss index per role.
 
-Built once per (event content, model); persisted to a directory and reloaded when nothing changed (the
-fingerprint covers the model and every unit text).
+Built once per (event content, model) and persisted; reloaded when nothing changed (the fingerprint covers the
+model and every unit text). It is the one structure of the core that changes in place, so that the service can add,
+update and erase one participant without a rebuild: :meth:`ProfileIndex.put` and :meth:`ProfileIndex.remove` touch
+only that participant's rows and faiss entries. Every method takes the index's lock, so concurrent readers see
+either the state before or after a change.
+
+Rows are labels: a unit's row number in the vector store is its faiss label. Removed rows become tombstones
+(zeroed, owner ``None``) and are never returned again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +23,9 @@ import numpy as np
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.index import IndexKind, VectorIndex
 from matcher.profiles import TextUnit, split_sentences, units_of
-from matcher.schema import Event, Role
+from matcher.schema import Event, Participant, Role
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def fingerprint(model_key: str, units: Sequence[TextUnit], kind: IndexKind | None) -> str:
@@ -34,15 +40,29 @@ def event_units(event: Event) -> tuple[TextUnit, ...]:
     return tuple(u for p in event.participants for u in units_of(p, event.documents_of.get(p.id, ())))
 
 
-@dataclass(frozen=True)
-class ProfileIndex:
-    """Unit vectors (read-only), unit -> owner mapping, and a faiss index per role over unit row numbers."""
+def texts_to_embed(units: Sequence[TextUnit], sentences: bool = True) -> list[str]:
+    """The unit texts, followed (with ``sentences``) by every unit's sentences, for explanations."""
+    texts = [u.text for u in units]
+    return texts + ([s for u in units for s in split_sentences(u.text)] if sentences else [])
 
-    units: tuple[TextUnit, ...]
-    vectors: np.ndarray
-    by_role: dict[Role, VectorIndex]
-    model_key: str
-    fingerprint: str
+
+class ProfileIndex:
+    """Unit vectors, unit -> owner mapping, and a faiss index per role over row labels."""
+
+    def __init__(self, dimension: int, model_key: str, kind: IndexKind | None = None) -> None:
+        self.dimension = dimension
+        self.model_key = model_key
+        self.kind = kind
+        self.fingerprint = ""
+        self._lock = threading.RLock()
+        self._vectors = np.zeros((0, dimension), dtype=np.float32)
+        self._size = 0
+        self._units: list[TextUnit | None] = []
+        self._rows: dict[str, np.ndarray] = {}
+        self._role: dict[str, Role] = {}
+        self.by_role: dict[Role, VectorIndex] = {
+            role: VectorIndex.empty(dimension, kind or IndexKind.EXACT) for role in Role
+        }
 
     @classmethod
     def build(
@@ -58,45 +78,149 @@ class ProfileIndex:
         With ``sentences``, the sentences of every unit are embedded too, so explanations never need the model.
         """
         units = event_units(event)
-        texts = [u.text for u in units]
-        extra = [s for u in units for s in split_sentences(u.text)] if sentences else []
-        embedded = embedder.embed(texts + extra)
-        vectors = embedded.vectors[: len(texts)]
-        vectors.flags.writeable = False
+        embedded = embedder.embed(texts_to_embed(units, sentences))
+        vectors = embedded.vectors[: len(units)]
+        dim = vectors.shape[1] if len(units) else (embedder.spec.dimension or 384)
+        index = cls(dim, embedder.model_key, kind)
         roles = {p.id: p.role for p in event.participants}
-        owners_role = np.array([roles[u.owner].value for u in units], dtype=object)
-        by_role: dict[Role, VectorIndex] = {}
-        dim = vectors.shape[1] if len(units) else (embedder.spec.dimension or 0)
+        index._append_all(units, vectors, roles)
+        index.fingerprint = fingerprint(embedder.model_key, units, kind)
+        return index, embedded.stats
+
+    def _append_all(self, units: Sequence[TextUnit], vectors: np.ndarray, roles: dict[str, Role]) -> None:
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32).copy()
+        self._size = len(units)
+        self._units = list(units)
+        grouped: dict[str, list[int]] = {}
+        for row, unit in enumerate(units):
+            grouped.setdefault(unit.owner, []).append(row)
+        self._rows = {owner: np.array(rows, dtype=np.int64) for owner, rows in grouped.items()}
+        self._role = {owner: roles[owner] for owner in grouped}
+        role_of_row = np.array([roles[u.owner].value for u in units], dtype=object)
         for role in Role:
-            rows = np.flatnonzero(owners_role == role.value).astype(np.int64)
+            rows = np.flatnonzero(role_of_row == role.value).astype(np.int64)
             if len(rows):
-                by_role[role] = VectorIndex.build(vectors[rows], rows, kind)
-            else:
-                by_role[role] = VectorIndex.empty(dim, kind or IndexKind.EXACT)
-        key = embedder.model_key
-        return cls(units, vectors, by_role, key, fingerprint(key, units, kind)), embedded.stats
+                self.by_role[role] = VectorIndex.build(self._vectors[rows], rows, self.kind)
+
+    # -- reading -------------------------------------------------------------------------------------------------
+
+    def __contains__(self, owner: str) -> bool:
+        with self._lock:
+            return owner in self._rows
+
+    @property
+    def units(self) -> tuple[TextUnit, ...]:
+        """The live units (tombstones left out)."""
+        with self._lock:
+            return tuple(u for u in self._units if u is not None)
+
+    def rows_of(self, owner: str) -> np.ndarray:
+        with self._lock:
+            return self._rows.get(owner, np.zeros(0, dtype=np.int64))
+
+    def vectors_of(self, owner: str) -> np.ndarray:
+        """A copy of the owner's unit vectors (empty when the owner has no units)."""
+        with self._lock:
+            return self._vectors[self.rows_of(owner)].copy()
+
+    def unit(self, row: int) -> TextUnit:
+        with self._lock:
+            unit = self._units[row]
+        if unit is None:
+            raise KeyError(f"row {row} was removed")
+        return unit
+
+    def owners(self, rows: Iterable[int]) -> set[str]:
+        with self._lock:
+            return {u.owner for r in rows if r >= 0 and (u := self._units[int(r)]) is not None}
+
+    def search(self, role: Role, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """Top-``k`` rows of ``role`` per query, with scores, and the number of live rows of that role."""
+        with self._lock:
+            index = self.by_role[role]
+            scores, labels = index.search(queries, k)
+            return scores, labels, index.size
+
+    # -- changing ------------------------------------------------------------------------------------------------
+
+    def put(self, participant: Participant, units: Sequence[TextUnit], vectors: np.ndarray) -> None:
+        """Add or replace one participant's units (its old rows become tombstones)."""
+        if len(units) != len(vectors):
+            raise ValueError(f"{len(units)} units but {len(vectors)} vectors")
+        with self._lock:
+            self.remove(participant.id)
+            start = self._size
+            needed = start + len(units)
+            if needed > len(self._vectors):
+                grown = np.zeros((max(needed, 2 * len(self._vectors), 64), self.dimension), dtype=np.float32)
+                grown[:start] = self._vectors[:start]
+                self._vectors = grown
+            rows = np.arange(start, needed, dtype=np.int64)
+            self._vectors[rows] = vectors
+            self._units.extend(units)
+            self._size = needed
+            self._rows[participant.id] = rows
+            self._role[participant.id] = participant.role
+            self.by_role[participant.role].add(self._vectors[rows], rows)
+            self.fingerprint = ""
+
+    def remove(self, owner: str) -> bool:
+        """Erase a participant's vectors and index entries; ``False`` when it had none."""
+        with self._lock:
+            rows = self._rows.pop(owner, None)
+            role = self._role.pop(owner, None)
+            if rows is None or role is None:
+                return False
+            self.by_role[role].remove(rows)
+            self._vectors[rows] = 0.0
+            for r in rows.tolist():
+                self._units[r] = None
+            self.fingerprint = ""
+            return True
+
+    # -- persistence ---------------------------------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        np.save(directory / "vectors.npy", self.vectors)
-        units = [[u.owner, u.source, u.text] for u in self.units]
-        (directory / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-        for role, index in self.by_role.items():
-            index.save(directory / role.value)
-        manifest = {"format": _FORMAT, "model": self.model_key, "fingerprint": self.fingerprint}
-        (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with self._lock:
+            directory.mkdir(parents=True, exist_ok=True)
+            np.save(directory / "vectors.npy", self._vectors[: self._size])
+            units = [None if u is None else [u.owner, u.source, u.text] for u in self._units]
+            (directory / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
+            for role, index in self.by_role.items():
+                index.save(directory / role.value)
+            manifest = {
+                "format": _FORMAT,
+                "model": self.model_key,
+                "fingerprint": self.fingerprint,
+                "kind": self.kind.value if self.kind else None,
+                "dimension": self.dimension,
+                "roles": {owner: role.value for owner, role in self._role.items()},
+            }
+            (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, expected_fingerprint: str) -> ProfileIndex | None:
         """The saved index if it was built from exactly these units with this model, else ``None``."""
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("fingerprint") != expected_fingerprint:
+            if manifest.get("fingerprint") != expected_fingerprint or not expected_fingerprint:
                 return None
-            units = tuple(TextUnit(*row) for row in json.loads((directory / "units.json").read_text("utf-8")))
+            raw = json.loads((directory / "units.json").read_text(encoding="utf-8"))
             vectors = np.load(directory / "vectors.npy")
             by_role = {role: VectorIndex.load(directory / role.value) for role in Role}
+            kind = IndexKind(manifest["kind"]) if manifest.get("kind") else None
+            index = cls(int(manifest["dimension"]), str(manifest["model"]), kind)
         except (OSError, ValueError, KeyError, RuntimeError):
             return None
-        vectors.flags.writeable = False
-        return cls(units, vectors, by_role, str(manifest["model"]), expected_fingerprint)
+        index._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        index._size = len(raw)
+        index._units = [None if r is None else TextUnit(*r) for r in raw]
+        grouped: dict[str, list[int]] = {}
+        for row, unit in enumerate(index._units):
+            if unit is not None:
+                grouped.setdefault(unit.owner, []).append(row)
+        index._rows = {owner: np.array(rows, dtype=np.int64) for owner, rows in grouped.items()}
+        index._role = {owner: Role(role) for owner, role in manifest["roles"].items()}
+        index.by_role = by_role
+        index.fingerprint = expected_fingerprint
+        return index

@@ -162,3 +162,36 @@ def test_same_input_same_output(tiny_event: Event, backend: EmbeddingBackend) ->
         engine = MatchEngine.build(tiny_event, Embedder(backend.spec, lambda: backend))
         runs.append([(s.id, s.score, s.explanation) for s in engine.suggest("s1", Role.INVESTOR, 5)])
     assert runs[0] == runs[1]
+
+
+def test_incremental_put_and_remove_match_a_full_rebuild(tiny_event: Event, embedder: Embedder) -> None:
+    from dataclasses import replace
+
+    from matcher.profile_index import texts_to_embed
+    from matcher.profiles import units_of
+
+    engine = MatchEngine.build(tiny_event, embedder)
+    index = engine.index
+    assert index.remove("m1") and "m1" not in index and not index.remove("m1")
+    newcomer = Participant.model_validate(
+        {
+            "id": "m9",
+            "name": "Ines Duarte",
+            "role": "mentor",
+            "country": "PT",
+            "languages": "pt;en",
+            "sectors": "audio",
+            "description": "Podcast network founder; helps audio startups license radio archives.",
+        }
+    )
+    units = units_of(newcomer)
+    index.put(newcomer, units, embedder.embed(texts_to_embed(units, sentences=False)).vectors)
+    changed = replace(tiny_event, participants=tuple(p for p in tiny_event.participants if p.id != "m1") + (newcomer,))
+    live = MatchEngine(changed, index, embedder, AffinityConfig())
+    rebuilt = MatchEngine.build(changed, embedder)
+    for me in ("s1", "s2", "s3"):
+        got = [(s.id, s.score) for s in live.suggest(me, Role.MENTOR, 5, explain=False)]
+        expected = [(s.id, s.score) for s in rebuilt.suggest(me, Role.MENTOR, 5, explain=False)]
+        assert [i for i, _ in got] == [i for i, _ in expected] and "m1" not in [i for i, _ in got]
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected])
+    assert live.suggest("s1", Role.MENTOR, 1)[0].id == "m9"
