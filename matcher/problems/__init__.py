@@ -1,0 +1,1 @@
+"""Frozen problem encodings: each owns the mapping between ids and array indices."""
