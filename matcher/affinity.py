@@ -37,6 +37,12 @@ class AffinityWeights:
     sectors: float = 0.15
     stage: float = 0.10
     ticket: float = 0.05
+    activity: float = 0.10
+
+    @property
+    def structured(self) -> float:
+        """The total weight of the structured components (each at most 1)."""
+        return self.sectors + self.stage + self.ticket + self.activity
 
     def of(self, component: str) -> float:
         return float(getattr(self, component))
@@ -49,6 +55,8 @@ class AffinityConfig:
     top_k: int = 3
     strict_stage: bool = False
     strict_ticket: bool = False
+    #: Deals at which an investor's activity counts as full (log scale below it).
+    activity_saturation: int = 50
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,14 @@ def ticket_fit(a: Participant, b: Participant) -> float | None:
     return 1.0
 
 
+def activity_fit(a: Participant, b: Participant, saturation: int) -> float | None:
+    """How active the investor of a startup-investor pair is: log(1 + deals) / log(1 + saturation), at most 1."""
+    pair = _startup_investor(a, b)
+    if pair is None or pair[1].deals is None:
+        return None
+    return min(1.0, math.log1p(pair[1].deals) / math.log1p(max(1, saturation)))
+
+
 def _stage_detail(a: Participant, b: Participant) -> str:
     pair = _startup_investor(a, b)
     if pair is None:
@@ -148,6 +164,10 @@ def components(a: Participant, b: Participant, semantic: float, config: Affinity
     ticket = ticket_fit(a, b)
     if ticket is not None:
         out.append(Component("ticket", ticket, w.ticket, _ticket_detail(a, b)))
+    activity = activity_fit(a, b, config.activity_saturation)
+    if activity is not None:
+        deals = (b if b.role is Role.INVESTOR else a).deals
+        out.append(Component("activity", activity, w.activity, f"{deals} deals"))
     return tuple(out)
 
 
@@ -157,9 +177,3 @@ def combine(parts: tuple[Component, ...]) -> float:
     if total <= 0:
         return 0.0
     return sum(c.value * c.weight for c in parts) / total
-
-
-def structured_ceiling(config: AffinityConfig) -> float:
-    """An upper bound of what the structured components can add above ``semantic`` x its share (for retrieval)."""
-    w = config.weights
-    return w.sectors + w.stage + w.ticket

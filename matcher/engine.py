@@ -133,7 +133,7 @@ class MatchEngine:
         if len(queries) == 0:
             return []
         w = self.config.weights
-        structured = w.sectors + w.stage + w.ticket
+        structured = w.structured
         fetch = FIRST_FETCH
         scored: dict[str, tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = {}
         excluded: set[str] = set()

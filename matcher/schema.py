@@ -136,6 +136,7 @@ class Participant(Record):
     ticket_max_eur: OptionalInt = None
     max_meetings: OptionalInt = None
     mentor_capacity: OptionalInt = None
+    deals: OptionalInt = None
     attendance: Annotated[Attendance, BeforeValidator(lambda v: _empty_to_none(v) or "onsite")] = Attendance.ONSITE
     timezone: OptionalText = None
     email: OptionalText = None
@@ -208,6 +209,8 @@ class Participant(Record):
                 f"ticket_min_eur: {self.ticket_min_eur} is above ticket_max_eur {self.ticket_max_eur}; "
                 "swap them or correct one"
             )
+        if self.deals is not None and self.role is not Role.INVESTOR:
+            raise ValueError(f"deals: only investors have a deal count; clear it for this {self.role.value}")
         if self.mentor_capacity is not None and self.role is not Role.MENTOR:
             raise ValueError(f"mentor_capacity: only mentors have one; clear it for this {self.role.value}")
         return self
