@@ -45,6 +45,7 @@ from matcher.schema import Document, Event, Participant, Role
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "yc-startups" / "Startups.csv"
 MIN_PORTFOLIO = 5
+RECENT_YEARS = 0.5
 EXCLUDED_INVESTOR = "Y Combinator"
 
 
@@ -55,6 +56,8 @@ class Company:
     description: str
     categories: tuple[str, ...]
     investors: tuple[str, ...]
+    batch: float | None  # YC batch as a year (Summer = +0.5)
+    raised: int | None  # largest disclosed round, USD
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,16 @@ def load_dataset(path: Path) -> Dataset:
         for n, row in enumerate(csv.DictReader(handle)):
             investors = tuple(dict.fromkeys(i.strip() for i in (row.get("Investors") or "").split(",") if i.strip()))
             categories = tuple(dict.fromkeys(t for c in (row.get("Categories") or "").split(",") if (t := _tag(c))))
+            year, session = (
+                (row.get("Y Combinator Year") or "").strip(),
+                (row.get("Y Combinator Session") or "").strip(),
+            )
+            batch = int(year) + (0.5 if session.startswith("Summer") else 0.0) if year.isdigit() else None
+            rounds = re.findall(r"\$([\d,]+)", row.get("Amounts raised in different funding rounds") or "")
+            raised = max((int(r.replace(",", "")) for r in rounds), default=0) or None
+            description = (row.get("Description") or "").strip()
             companies.append(
-                Company(
-                    f"c{n:04d}", row["Company"].strip(), (row.get("Description") or "").strip(), categories, investors
-                )
+                Company(f"c{n:04d}", row["Company"].strip(), description, categories, investors, batch, raised)
             )
     portfolio: dict[str, list[str]] = defaultdict(list)
     for c in companies:
@@ -104,9 +113,19 @@ class Profiles:
         self.by_cid = {c.cid: c for c in data.companies}
         self.ids = {name: _investor_id(k) for k, name in enumerate(data.candidates)}
 
-    def investor(self, name: str, leave_out: str | None = None) -> tuple[Participant, tuple[Document, ...]]:
+    def investor(self, name: str, leave_out: Company | None = None) -> tuple[Participant, tuple[Document, ...]]:
+        """The investor's profile from its portfolio without ``leave_out``, at the time ``leave_out`` raised.
+
+        ``deals`` counts its investments within six months of that company's YC batch (its recent activity then);
+        its ticket range spans the middle half of its portfolio companies' largest disclosed rounds.
+        """
         iid = self.ids[name]
-        members = [self.by_cid[c] for c in self.data.portfolio[name] if c != leave_out]
+        out = leave_out.cid if leave_out else None
+        members = [self.by_cid[c] for c in self.data.portfolio[name] if c != out]
+        at = leave_out.batch if leave_out else None
+        recent = [c for c in members if at is None or (c.batch is not None and abs(c.batch - at) <= RECENT_YEARS)]
+        amounts = sorted(c.raised for c in members if c.raised)
+        lo, hi = (int(np.percentile(amounts, 25)), int(np.percentile(amounts, 75))) if amounts else (None, None)
         docs = tuple(
             Document(participant_id=iid, title=c.name, text=c.description or ", ".join(c.categories) or c.name)
             for c in members
@@ -124,7 +143,9 @@ class Profiles:
             languages=("en",),
             sectors=tuple(top),
             description=description,
-            deals=len(members),
+            deals=len(recent),
+            ticket_min_eur=lo,
+            ticket_max_eur=hi,
         )
         return participant, docs
 
@@ -138,6 +159,7 @@ class Profiles:
             languages=("en",),
             sectors=company.categories,
             description=company.description,
+            ticket_min_eur=company.raised,
         )
 
 
@@ -177,23 +199,27 @@ class EngineRanker:
         self.index.put(participant, units, self.embedder.embed(texts_to_embed(units, sentences=False)).vectors)
 
     def rank(self, company: Company, config: AffinityConfig) -> list[str]:
-        changed = [n for n in company.investors if n in self.profiles.ids]
-        people = {p.id: p for p in self.base.participants}
-        docs = [d for d in self.base.documents if d.participant_id not in {self.profiles.ids[n] for n in changed}]
-        for name in changed:
-            p, own = self.profiles.investor(name, leave_out=company.cid)
+        changed = {self.profiles.ids[n] for n in company.investors if n in self.profiles.ids}
+        people: dict[str, Participant] = {}
+        docs = [d for d in self.base.documents if d.participant_id not in changed]
+        for name in self.profiles.data.candidates:
+            # Every investor's activity and tickets are as of this company's batch; only its own investors lose a
+            # document (this company), so only they are re-indexed.
+            p, own = self.profiles.investor(name, leave_out=company)
             people[p.id] = p
-            docs.extend(own)
-            self._put(p, own)
+            if p.id in changed:
+                docs.extend(own)
+                self._put(p, own)
         startup = self.profiles.startup(company)
         self._put(startup, ())
         event = replace(self.base, participants=(*people.values(), startup), documents=tuple(docs))
         engine = MatchEngine(event, self.index, self.embedder, config)
         order = [s.id for s in engine.suggest(startup.id, Role.INVESTOR, len(self.profiles.ids), explain=False)]
         self.index.remove(startup.id)
-        for name in changed:
-            p, own = self.profiles.investor(name)
-            self._put(p, own)
+        for name in self.profiles.data.candidates:
+            if self.profiles.ids[name] in changed:
+                p, own = self.profiles.investor(name)
+                self._put(p, own)
         return order
 
 
@@ -220,7 +246,7 @@ def bm25_scores(query: str, docs: Sequence[str], k1: float = 1.2, b: float = 0.7
 
 def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[str]]:
     names = profiles.data.candidates
-    built = [profiles.investor(n, leave_out=company.cid) for n in names]
+    built = [profiles.investor(n, leave_out=company) for n in names]
     size = [len(docs) for _, docs in built]
     ids = [p.id for p, _ in built]
 
@@ -236,6 +262,7 @@ def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[st
     texts = [" ".join(d.text for d in docs) for _, docs in built]
     return {
         "popularity": order(size),
+        "recent activity (deals)": order([p.deals or 0 for p, _ in built]),
         "category overlap": order(overlap),
         "bm25": order(bm25_scores(company.description, texts).tolist()),
     }
@@ -243,12 +270,14 @@ def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[st
 
 VARIANTS: dict[str, AffinityConfig] = {
     "engine (default)": AffinityConfig(),
-    "engine, max, semantic only": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0)),
     "engine, top-k mean, semantic only": AffinityConfig(
         weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0), aggregation=Aggregation.TOPK_MEAN
     ),
-    "engine, top-k mean": AffinityConfig(aggregation=Aggregation.TOPK_MEAN),
     "engine, max, no activity": AffinityConfig(weights=AffinityWeights(activity=0.0)),
+    "engine, max, no structured": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0)),
+    "engine, activity 0.5": AffinityConfig(weights=AffinityWeights(activity=0.5)),
+    "engine, activity 1.0, top-k mean": AffinityConfig(aggregation=Aggregation.TOPK_MEAN),
+    "engine, activity 2.0": AffinityConfig(weights=AffinityWeights(activity=2.0)),
 }
 
 

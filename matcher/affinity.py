@@ -37,7 +37,7 @@ class AffinityWeights:
     sectors: float = 0.15
     stage: float = 0.10
     ticket: float = 0.05
-    activity: float = 0.10
+    activity: float = 1.00
 
     @property
     def structured(self) -> float:

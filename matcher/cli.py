@@ -99,7 +99,7 @@ def suggest(
     w_sectors: Annotated[float, typer.Option(min=0.0, help="Weight of shared sectors.")] = 0.15,
     w_stage: Annotated[float, typer.Option(min=0.0, help="Weight of stage fit (investors).")] = 0.10,
     w_ticket: Annotated[float, typer.Option(min=0.0, help="Weight of ticket-size fit (investors).")] = 0.05,
-    w_activity: Annotated[float, typer.Option(min=0.0, help="Weight of investor activity (deals).")] = 0.10,
+    w_activity: Annotated[float, typer.Option(min=0.0, help="Weight of investor activity (deals).")] = 1.00,
     registry: RegistryOpt = DEFAULT_MANIFEST,
 ) -> None:
     """Ranked suggestions for one participant, with scores and explanations."""
