@@ -28,6 +28,10 @@ demo: $(STAMP)
 		$(BIN)/matcher suggest --event $(EVENT) --store $(STORE) --for $$s --role mentor --k 3 || exit $$?; \
 		$(BIN)/matcher suggest --event $(EVENT) --store $(STORE) --for $$s --role investor --k 3 || exit $$?; \
 	done
+	$(BIN)/matcher assign mentors --event $(EVENT) --store $(STORE) --per-startup 1 --out $(OUT)/mentors
+	$(BIN)/matcher schedule pitches --event $(EVENT) --store $(STORE) --time-limit 30 --out $(OUT)/pitches
+	$(BIN)/matcher schedule meetings --event $(EVENT) --store $(STORE) --time-limit 60 --out $(OUT)/meetings
+	$(BIN)/matcher check --event $(EVENT) --meetings $(OUT)/meetings/meetings.csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,3 +50,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(STORE) $(OUT) .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: serve serve-demo
+
+# The HTTP service on 127.0.0.1:8000 (SQLite in $(STORE)/service.sqlite; API docs at /docs). Settings: MATCHER_*.
+serve: $(STAMP)
+	MATCHER_DATA_DIR=$(STORE) $(BIN)/uvicorn service.app:create_app --factory --host 127.0.0.1 --port 8000
+
+# The same, with the sample event loaded at start-up (create a key: python -m service.keys_cli create ...).
+serve-demo: $(STAMP)
+	MATCHER_DATA_DIR=$(STORE) MATCHER_DEMO_EVENT=$(EVENT) \
+		$(BIN)/uvicorn service.app:create_app --factory --host 127.0.0.1 --port 8000

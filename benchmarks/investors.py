@@ -184,7 +184,8 @@ class EngineRanker:
     def __init__(self, profiles: Profiles, embedder: Embedder) -> None:
         self.profiles = profiles
         self.embedder = embedder
-        participants, documents = [], []
+        participants: list[Participant] = []
+        documents: list[Document] = []
         for name in profiles.data.candidates:
             p, docs = profiles.investor(name)
             participants.append(p)

@@ -1,4 +1,4 @@
-"""Commands that solve plans: ``assign mentors``, ``schedule pitches``."""
+"""Commands that solve plans: ``assign mentors``, ``schedule pitches``, ``schedule meetings``, ``check``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from typing import Annotated
 
 import typer
 
+from matcher.check import check, parse_meetings_csv
 from matcher.cli_common import DEFAULT_REGISTRY, EventOpt, ModelOpt, OutOpt, RegistryOpt, StoreOpt, errors, fail
 from matcher.embed.registry import load_registry
 from matcher.eventdir import load_event
-from matcher.exports.tables import write_mentor_plan, write_pitch_plan
+from matcher.exports.tables import write_meeting_plan, write_mentor_plan, write_pitch_plan
+from matcher.meetings import Meeting
+from matcher.plans.meetings import MeetingOptions, MeetingSolver, plan_meetings
 from matcher.plans.mentors import Fairness, MentorOptions, parse_scores, plan_mentors
 from matcher.plans.pitches import plan_pitches
+from matcher.replan import compare
 from matcher.solvers.base import Limits
 from matcher.solvers.registry import SolverName
 from matcher.workspace import Workspace
@@ -106,6 +110,87 @@ def schedule_pitches(
     typer.echo(f"  wrote {out / 'pitches.csv'}, {out / 'juries.csv'} and {out / 'summary.json'}")
 
 
+@schedule_app.command("meetings")
+def schedule_meetings(
+    event: EventOpt,
+    out: OutOpt,
+    time_limit: TimeLimit = 60.0,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="meetings.csv of an earlier run: re-plan, keeping what can stay.")
+    ] = None,
+    solver: Annotated[MeetingSolver, typer.Option("--solver", help="cpsat, or the greedy baseline.")] = (
+        MeetingSolver.CPSAT
+    ),
+    suggestions: Annotated[
+        int, typer.Option("--suggestions", min=0, help="Suggested partners per participant and role (top-N).")
+    ] = 3,
+    seed: Seed = 0,
+    store: StoreOpt = Path("var"),
+    model: ModelOpt = None,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+) -> None:
+    """Schedule one-to-one meetings over slots x tables; write meetings.csv, summary.json, .ics agendas, agenda.html."""
+    with errors():
+        loaded = load_event(event)
+        earlier = read_meetings(previous) if previous is not None else ()
+        engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)
+        options = MeetingOptions(
+            solver=solver,
+            limits=Limits(time_limit_s=time_limit, seed=seed),
+            suggestions_per_role=suggestions,
+            previous=earlier,
+        )
+        plan = plan_meetings(engine, options)
+        report = compare(loaded, earlier, plan.meetings) if previous is not None else None
+        extra = None
+        if report is not None:
+            extra = {
+                "replan": {
+                    "summary": report.summary(),
+                    "kept": len(report.kept),
+                    "moved": [str(m) for m in report.moved],
+                    "dropped": [str(d) for d in report.dropped],
+                    "new": len(report.new),
+                }
+            }
+        write_meeting_plan(out, loaded, plan, extra)
+    s = plan.summary()
+    spread = s["meetings_per_participant"]
+    typer.echo(
+        f"meetings: {s['status']} ({s['solver']}), {s['meetings']} meetings, objective {s['objective']}, bound "
+        f"{s['bound']}, {s['solve_seconds']:.1f}s; per participant min/median/max {spread['min']}/"
+        f"{spread['median']}/{spread['max']}; {s['zero_meetings']} with candidates but no meeting"
+    )
+    typer.echo(f"  by origin: {', '.join(f'{k} {v}' for k, v in s['meetings_by_origin'].items())}")
+    if report is not None:
+        typer.echo(f"  re-plan: {report.summary()}")
+        for line in report.lines()[:20]:
+            typer.echo(f"    {line}")
+    typer.echo(f"  wrote {out / 'meetings.csv'}, summary.json, agendas/*.ics and agenda.html")
+
+
+def read_meetings(path: Path) -> tuple[Meeting, ...]:
+    if not path.is_file():
+        fail(1, f"error: {path} is not a file")
+    return parse_meetings_csv(path.read_text(encoding="utf-8"), path.name)
+
+
+def check_command(
+    event: EventOpt,
+    meetings: Annotated[Path, typer.Option("--meetings", help="A meetings.csv to check.")],
+) -> None:
+    """Check a meeting schedule against every hard constraint; list each violation by name, participant and slot."""
+    with errors():
+        loaded = load_event(event)
+        found = check(loaded, read_meetings(meetings))
+    for v in found:
+        typer.echo(str(v))
+    if found:
+        fail(1, f"{len(found)} violation(s) in {meetings}")
+    typer.echo(f"{meetings}: OK - no constraint violated")
+
+
 def register_plans(app: typer.Typer) -> None:
+    app.command("check")(check_command)
     app.add_typer(assign_app, name="assign")
     app.add_typer(schedule_app, name="schedule")

@@ -186,7 +186,7 @@ def test_incremental_put_and_remove_match_a_full_rebuild(tiny_event: Event, embe
     )
     units = units_of(newcomer)
     index.put(newcomer, units, embedder.embed(texts_to_embed(units, sentences=False)).vectors)
-    changed = replace(tiny_event, participants=tuple(p for p in tiny_event.participants if p.id != "m1") + (newcomer,))
+    changed = replace(tiny_event, participants=(*tuple(p for p in tiny_event.participants if p.id != "m1"), newcomer))
     live = MatchEngine(changed, index, embedder, AffinityConfig())
     rebuilt = MatchEngine.build(changed, embedder)
     for me in ("s1", "s2", "s3"):

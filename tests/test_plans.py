@@ -34,8 +34,18 @@ def test_startup_without_any_allowed_mentor_is_infeasible(event_copy: Path, tmp_
     out = tmp_path / "out"
     result = runner.invoke(
         app,
-        ["assign", "mentors", "--event", str(event_copy), "--out", str(out), "--per-startup", "1"]
-        + ["--store", str(tmp_path / "store")],
+        [
+            "assign",
+            "mentors",
+            "--event",
+            str(event_copy),
+            "--out",
+            str(out),
+            "--per-startup",
+            "1",
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 2, result.output
     assert "[startup_demand]" in result.output and "'s2' has 0 candidate mentor(s)" in result.output
@@ -45,8 +55,18 @@ def test_startup_without_any_allowed_mentor_is_infeasible(event_copy: Path, tmp_
 def test_capacity_shortfall_names_the_numbers(event_copy: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["assign", "mentors", "--event", str(english_for_s2(event_copy)), "--out", str(tmp_path / "o")]
-        + ["--per-startup", "3", "--store", str(tmp_path / "store")],
+        [
+            "assign",
+            "mentors",
+            "--event",
+            str(english_for_s2(event_copy)),
+            "--out",
+            str(tmp_path / "o"),
+            "--per-startup",
+            "3",
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 2
     assert "3 startups x 3 = 9 > total capacity 6" in result.output
@@ -57,8 +77,18 @@ def test_mentor_programme_outputs(event_copy: Path, tmp_path: Path) -> None:
     event_dir = english_for_s2(event_copy)
     result = runner.invoke(
         app,
-        ["assign", "mentors", "--event", str(event_dir), "--out", str(out), "--per-startup", "1"]
-        + ["--store", str(tmp_path / "store")],
+        [
+            "assign",
+            "mentors",
+            "--event",
+            str(event_dir),
+            "--out",
+            str(out),
+            "--per-startup",
+            "1",
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assigned = rows(out / "assignments.csv")
@@ -79,8 +109,20 @@ def test_own_scores_file(event_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
         app,
-        ["assign", "mentors", "--event", str(event_dir), "--out", str(out), "--per-startup", "1"]
-        + ["--scores", str(scores), "--store", str(tmp_path / "store")],
+        [
+            "assign",
+            "mentors",
+            "--event",
+            str(event_dir),
+            "--out",
+            str(out),
+            "--per-startup",
+            "1",
+            "--scores",
+            str(scores),
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 0, result.output
     # m1 has capacity 2: s1-m1 0.9 + s2-m1 0.8 + s3-m2 0.6 = 2.3 is the optimum; s2-m2 is a conflict and dropped.
@@ -93,8 +135,18 @@ def test_own_scores_file(event_copy: Path, tmp_path: Path) -> None:
     scores.write_text("s1,m1,high\ns1,zz,0.1\n")
     bad = runner.invoke(
         app,
-        ["assign", "mentors", "--event", str(event_dir), "--out", str(out), "--scores", str(scores)]
-        + ["--store", str(tmp_path / "store")],
+        [
+            "assign",
+            "mentors",
+            "--event",
+            str(event_dir),
+            "--out",
+            str(out),
+            "--scores",
+            str(scores),
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert bad.exit_code == 1 and "scores.csv:1:score: 'high' is not a number" in bad.output
 
@@ -114,8 +166,18 @@ def test_pitching_day_places_startups_and_explains_the_rest(tmp_path: Path) -> N
     out = tmp_path / "out"
     result = runner.invoke(
         app,
-        ["schedule", "pitches", "--event", str(TINY), "--out", str(out), "--time-limit", "10"]
-        + ["--store", str(tmp_path / "store")],
+        [
+            "schedule",
+            "pitches",
+            "--event",
+            str(TINY),
+            "--out",
+            str(out),
+            "--time-limit",
+            "10",
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 0, result.output
     pitches = rows(out / "pitches.csv")

@@ -13,8 +13,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from matcher.exports.html import agenda_html
+from matcher.exports.ics import participant_calendar
+from matcher.meetings import Meeting
+from matcher.plans.meetings import MeetingPlan
 from matcher.plans.mentors import MentorPlan
 from matcher.plans.pitches import PitchPlan
+from matcher.schema import Event
 
 
 def write_text(path: Path, text: str) -> None:
@@ -62,3 +67,46 @@ def write_pitch_plan(out: Path, plan: PitchPlan) -> list[Path]:
     )
     write_json(out / "summary.json", plan.summary())
     return [out / "pitches.csv", out / "juries.csv", out / "summary.json"]
+
+
+MEETING_COLUMNS = ("slot_id", "start", "end", "table_id", "a_id", "b_id", "origin", "score")
+
+
+def meetings_csv(event: Event, meetings: Iterable[Meeting]) -> str:
+    """``meetings.csv``: one row per meeting, in slot order then table id."""
+    slots = {s.slot_id: s for s in event.slots}
+    ordered = sorted(meetings, key=lambda m: (slots[m.slot_id].start, m.slot_id, m.table_id))
+    return csv_text(
+        MEETING_COLUMNS,
+        (
+            (
+                m.slot_id,
+                slots[m.slot_id].start.isoformat(),
+                slots[m.slot_id].end.isoformat(),
+                m.table_id,
+                m.a_id,
+                m.b_id,
+                m.origin.value,
+                f"{m.score:.6f}",
+            )
+            for m in ordered
+        ),
+    )
+
+
+def write_meeting_plan(out: Path, event: Event, plan: MeetingPlan, extra: dict[str, Any] | None = None) -> list[Path]:
+    """meetings.csv, summary.json, agendas/<id>.ics for everyone with a meeting, and agenda.html."""
+    meetings = plan.meetings
+    write_text(out / "meetings.csv", meetings_csv(event, meetings))
+    write_json(out / "summary.json", {**plan.summary(), **(extra or {})})
+    people = sorted({pid for m in meetings for pid in (m.a_id, m.b_id)})
+    agendas = out / "agendas"
+    if agendas.exists():
+        for stale in agendas.glob("*.ics"):
+            stale.unlink()
+    for pid in people:
+        path = agendas / f"{pid}.ics"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(participant_calendar(event, meetings, pid))
+    write_text(out / "agenda.html", agenda_html(event, meetings))
+    return [out / "meetings.csv", out / "summary.json", agendas, out / "agenda.html"]

@@ -1,0 +1,656 @@
+"""The meeting schedule with CP-SAT: lexicographic objectives, solved as a pair selection and then a placement.
+
+**Objectives**, lexicographic, solved as sequential stages, each maximised with the levels before it fixed as
+lower bounds (``level >= best found``). Sequential stages rather than one objective with nested big-M weights
+keep every coefficient small and CP-SAT's bounds meaningful per level:
+
+0. ``kept`` (only when re-planning): previous meetings kept at their slot and table;
+1. ``coverage``: participants with a possible meeting who get at least one;
+2. ``floor``: the fewest meetings of a covered participant, where a participant who has all the meetings they
+   can have (``MeetingProblem.ceiling``: max_meetings, slots, pairs) does not hold the floor down;
+3. ``weight``: the total priority weight (:class:`~matcher.meetings.PriorityWeights`, in units of 1/1000).
+
+A stage whose level has no known ceiling maximises ``level * M + weight`` (``M`` above any total weight), so it
+keeps good schedules for the next stage; a stage with a known ceiling maximises the level alone with the ceiling
+as the objective's domain, so CP-SAT stops the moment it gets there.
+
+**Two models.** The placement model (:func:`build_model`) has one 0/1 variable per feasible placement ``(pair,
+slot, table group)`` and every named constraint of :mod:`matcher.schedule_constraints` adds itself to it; tables
+of a group are interchangeable and get concrete ids afterwards (:meth:`MeetingProblem.assign_tables`). At 1,000
+participants it has ~100,000 variables, too many for CP-SAT to improve quickly on two cores, so the solver works
+in two steps:
+
+1. the *selection* model (:func:`build_selection`) chooses which pairs meet and in which table group, with one
+   variable per (pair, group): pairs meet once, nobody exceeds their ceiling, and for every set of slots a pair
+   is confined to, the pairs confined to it fit in its slots (per participant) and tables (per group). Every
+   schedule gives a feasible selection, so its optima are upper bounds on the schedule's: they prove levels
+   optimal and give the reported ``bound``. Its LP is nearly integral: CP-SAT's LP subsolvers solve it in
+   seconds, the floor as a few feasibility tests (:meth:`CpSatMeetingSolver._raise_floor`);
+2. the placement model *restricted to the selected pairs* places them: a slot-by-slot construction
+   (:func:`~matcher.solvers.meetings_greedy.place_by_slot`) usually places them all; if not, CP-SAT (LNS only,
+   at this size) first tries to place every selected pair, then runs the stages with the selection's levels as
+   ceilings. A greedy pass then adds unselected pairs wherever room is left (which can only raise every level).
+
+Everything starts from the better (lexicographically) of two greedy schedules, and the result is never worse
+than it. When the placement reaches the selection's levels they are proven optimal, and the selection's weight
+bound holds. ``bound`` is a proven upper bound on the total weight of any schedule at least as good as the result
+on every level (when the levels differ, from the selection model re-solved with the result's levels fixed).
+Status: ``OPTIMAL`` when every level and the weight are proven; ``TIMED_OUT`` when a level was left unproven by
+a time limit; otherwise ``FEASIBLE``. On the 1,000-participant benchmark the whole solve is proven optimal in
+about 7 s.
+
+Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each stage before the last
+:data:`STAGE_SHARE` of its step, and unused time passes on; :data:`RESERVE_SHARE` is kept for the final bound.
+
+**Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
+interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
+(``max_deterministic_time``, :data:`DETERMINISTIC_PER_SECOND` units per second of its share) or on reaching a
+proven level, so the same problem and seed give the same schedule whatever the machine load. The wall clock
+still caps the whole solve; if it stops a stage whose result feeds the next one, a note says that a rerun may
+differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall time (not reproducible).
+
+Example
+-------
+>>> problem = MeetingProblem.build(event, suggested)  # doctest: +SKIP
+>>> result = CpSatMeetingSolver().solve(problem, Limits(time_limit_s=60, seed=7))  # doctest: +SKIP
+>>> result.status.value, result.objective <= result.bound  # doctest: +SKIP
+('optimal', True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.errors import Infeasible, SolverFailed
+from matcher.meetings import Meeting
+from matcher.problems.meetings import WEIGHT_UNITS, MeetingProblem
+from matcher.schedule_constraints import ALL_CONSTRAINTS, ModelVars, violations_of
+from matcher.solvers.base import Limits, SolveResult, SolveStatus
+from matcher.solvers.meetings_greedy import describe, greedy_placements, place_by_slot
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+__all__ = ["DETERMINISTIC_PER_SECOND", "CpSatMeetingSolver", "MeetingModel", "build_model", "build_selection"]
+
+IntArray = npt.NDArray[np.int64]
+ProgressCallback = Callable[[float, float], None]
+"""Called with (seconds since ``solve`` started, total weight) for every schedule found."""
+
+DETERMINISTIC_PER_SECOND = 1.0
+"""CP-SAT deterministic time units granted per second of a stage's time in deterministic mode."""
+SELECTION_SHARE = 0.4
+"""Most of the time limit the selection step may use (unused time passes on to the placement)."""
+PLACE_ALL_SHARE = 0.4
+"""Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
+RESERVE_SHARE = 0.05
+"""Share of the time limit kept back for the final bound, should the result miss the selection's levels."""
+SELECTION_SUBSOLVERS = ("max_lp", "reduced_costs")
+"""CP-SAT subsolvers for the selection model: LP-based search proves its (nearly integral) optimum quickly."""
+LNS_ONLY_ABOVE = 20_000
+"""Placement models with more variables than this run CP-SAT's LNS workers only."""
+STAGE_SHARE = {"kept": 0.2, "coverage": 0.25, "floor": 0.25}
+"""Most of a step's time a stage before the last may use (unused time passes on)."""
+
+
+@dataclass(frozen=True, eq=False)
+class MeetingModel:
+    """A CP-SAT model over literals that each stand for one pair meeting (somewhere), and its stage levels.
+
+    ``pair[k]`` and ``group[k]`` are the pair and table group of literal ``k``; ``placement[k]`` its index in
+    ``problem.placements`` (placement model) or -1 (selection model); ``kept`` the literals that keep a previous
+    meeting.
+    """
+
+    model: cp_model.CpModel
+    problem: MeetingProblem
+    literals: Sequence[cp_model.IntVar]
+    pair: IntArray
+    group: IntArray
+    placement: IntArray
+    kept: IntArray
+    selection: bool = False
+    participants: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    covered: tuple[cp_model.IntVar, ...] = ()
+    full: tuple[cp_model.IntVar, ...] = ()
+    floor: cp_model.IntVar | None = None
+
+    @property
+    def stages(self) -> list[str]:
+        fair = ["coverage", "floor"] if self.floor is not None else []
+        return [*(["kept"] if self.problem.prev_pair.size else []), *fair, "weight"]
+
+    def expr(self, stage: str) -> cp_model.LinearExpr:
+        from ortools.sat.python import cp_model as cp
+
+        if stage == "weight":
+            return cp.LinearExpr.weighted_sum(self.literals, self.problem.weight_units[self.pair].tolist())
+        if stage == "kept":
+            return cp.LinearExpr.sum([self.literals[k] for k in self.kept.tolist()])
+        if stage == "coverage":
+            return cp.LinearExpr.sum(list(self.covered))
+        if self.floor is None:
+            raise SolverFailed(f"stage {stage!r} needs a model built with fairness=True")
+        return self.floor
+
+    def level(self, stage: str, chosen: IntArray) -> int:
+        """The value of ``stage``'s level when the literals ``chosen`` are on."""
+        return _level(self.problem, stage, self.pair[chosen], int(np.isin(self.kept, chosen).sum()))
+
+    def hint(self, chosen: IntArray) -> None:
+        """Hint every variable with the schedule where exactly the literals ``chosen`` are on."""
+        on = np.zeros(len(self.literals), dtype=bool)
+        on[chosen] = True
+        self.model.clear_hints()
+        for lit, value in zip(self.literals, on.tolist(), strict=True):
+            self.model.add_hint(lit, value)
+        if self.floor is None:
+            return
+        degree = self.problem.meetings_per_participant(self.pair[chosen])[self.participants]
+        ceiling = self.problem.ceiling[self.participants]
+        for z, f, c, u in zip(
+            self.covered, self.full, (degree >= 1).tolist(), (degree >= ceiling).tolist(), strict=True
+        ):
+            self.model.add_hint(z, c)
+            self.model.add_hint(f, u)
+        self.model.add_hint(self.floor, self.level("floor", chosen))
+
+
+def _level(problem: MeetingProblem, stage: str, pairs: IntArray, kept: int) -> int:
+    if stage == "kept":
+        return kept
+    if stage == "weight":
+        return int(problem.weight_units[pairs].sum())
+    degree = problem.meetings_per_participant(pairs)[problem.eligible]
+    if stage == "coverage":
+        return int((degree >= 1).sum())
+    ceiling = problem.ceiling[problem.eligible]
+    holding = degree[(degree >= 1) & (degree < ceiling)]
+    return int(holding.min()) if holding.size else int(ceiling.max(initial=0))
+
+
+def _with_fairness(plain: MeetingModel) -> MeetingModel:
+    """``plain`` with coverage and floor variables added over its literals."""
+    from ortools.sat.python import cp_model as cp
+
+    model, problem, literals, pair = plain.model, plain.problem, plain.literals, plain.pair
+    people = np.flatnonzero(problem.eligible)
+    ends = np.concatenate((problem.pair_a[pair], problem.pair_b[pair])).astype(np.int64)
+    index = np.concatenate((np.arange(pair.size), np.arange(pair.size)))
+    order = np.argsort(ends, kind="stable")
+    lows, highs = np.searchsorted(ends[order], people), np.searchsorted(ends[order], people, side="right")
+    floor = model.new_int_var(0, int(problem.ceiling[people].max(initial=0)), "floor")
+    covered, full = [], []
+    for i, lo, hi in zip(people.tolist(), lows.tolist(), highs.tolist(), strict=True):
+        mine = [literals[j] for j in index[order[lo:hi]].tolist()]
+        z, f = model.new_bool_var(f"covered{i}"), model.new_bool_var(f"full{i}")
+        if mine:
+            model.add_bool_or(mine).only_enforce_if(z)
+            model.add(cp.LinearExpr.sum(mine) >= int(problem.ceiling[i])).only_enforce_if(f)
+            model.add(floor <= cp.LinearExpr.sum(mine)).only_enforce_if([z, f.Not()])
+        else:
+            model.add(z == 0)
+        covered.append(z)
+        full.append(f)
+    return dataclasses.replace(plain, participants=people, covered=tuple(covered), full=tuple(full), floor=floor)
+
+
+def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairness: bool = True) -> MeetingModel:
+    """The placement model: a literal per placement (of ``pairs`` only, when given), every named constraint.
+
+    With ``fairness=False`` only the hard constraints are built (e.g. for an LP relaxation of the weight).
+    """
+    from ortools.sat.python import cp_model as cp
+
+    pl = problem.placements
+    ids = np.arange(pl.size) if pairs is None else np.flatnonzero(np.isin(pl.pair, pairs))
+    model = cp.CpModel()
+    literals = [model.new_bool_var(f"x{k}") for k in ids.tolist()]
+    vars = ModelVars(problem, pl.pair[ids], pl.slot[ids], pl.group[ids], literals)
+    for constraint in ALL_CONSTRAINTS:
+        constraint.add_to(model, vars)
+    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+    plain = MeetingModel(
+        model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
+    )
+    return _with_fairness(plain) if fairness else plain
+
+
+def build_selection(problem: MeetingProblem, *, fairness: bool = True) -> MeetingModel:
+    """The selection relaxation: a literal per (pair, table group) a pair can use (see the module docstring)."""
+    from ortools.sat.python import cp_model as cp
+
+    pl, n_s = problem.placements, problem.n_slots
+    keys, first, which = np.unique(pl.pair * problem.n_groups + pl.group, return_index=True, return_inverse=True)
+    pair, group = pl.pair[first], pl.group[first]
+    slots = np.zeros((keys.size, n_s), dtype=bool)
+    slots[which, pl.slot] = True
+    model = cp.CpModel()
+    literals = [model.new_bool_var(f"y{k}") for k in range(keys.size)]
+
+    def confined(members: IntArray, per_slot: int) -> None:
+        """For each slot set of a member, the members confined to it fit in per_slot x its slots."""
+        sets = slots[members]
+        for mask in np.unique(sets, axis=0):
+            inside = members[~np.any(sets & ~mask, axis=1)]
+            room = per_slot * int(mask.sum())
+            if inside.size > room:
+                model.add(cp.LinearExpr.sum([literals[k] for k in inside.tolist()]) <= room)
+
+    for members in np.split(np.arange(keys.size), np.flatnonzero(np.diff(pair)) + 1):
+        if members.size > 1:
+            model.add_at_most_one([literals[k] for k in members.tolist()])
+    ends = np.concatenate((problem.pair_a[pair], problem.pair_b[pair])).astype(np.int64)
+    index = np.concatenate((np.arange(keys.size), np.arange(keys.size)))
+    order = np.argsort(ends, kind="stable")
+    for run in np.split(order, np.flatnonzero(np.diff(ends[order])) + 1):
+        if run.size:
+            mine = index[run]
+            cap = int(problem.ceiling[ends[run[0]]])
+            if mine.size > cap:
+                model.add(cp.LinearExpr.sum([literals[k] for k in mine.tolist()]) <= cap)
+            confined(mine, 1)
+    for g in np.flatnonzero(problem.group_host < 0).tolist():
+        confined(np.flatnonzero(group == g), int(problem.group_size[g]))
+    for lock_pair, table in zip(problem.lock_pair.tolist(), problem.lock_table.tolist(), strict=True):
+        hit = np.flatnonzero((pair == lock_pair) & (group == problem.table_group[table]))
+        if not hit.size:
+            raise SolverFailed("a lock has no placement although the problem validated it")
+        model.add(literals[int(hit[0])] == 1)
+    prev_keys = problem.prev_pair.astype(np.int64) * problem.n_groups + problem.table_group[problem.prev_table]
+    plain = MeetingModel(
+        model,
+        problem,
+        literals,
+        pair,
+        group,
+        np.full(keys.size, -1, dtype=np.int64),
+        np.flatnonzero(np.isin(keys, prev_keys)),
+        selection=True,
+    )
+    return _with_fairness(plain) if fairness else plain
+
+
+@dataclass
+class _Stages:
+    """The outcome of running a model's stages: per stage its level, whether proven, and a bound on it."""
+
+    values: dict[str, int] = field(default_factory=dict)
+    proven: dict[str, bool] = field(default_factory=dict)
+    level_bounds: dict[str, int | None] = field(default_factory=dict)  # weight in units
+    limited: bool = False  # a stage stopped on a time limit
+    wall: bool = False  # ... on the wall clock (so a deterministic run may not repeat)
+    notes: list[str] = field(default_factory=list)
+
+
+class CpSatMeetingSolver:
+    """Lexicographic CP-SAT meeting scheduler (see the module docstring).
+
+    ``on_solution`` is called with ``(seconds since solve started, total weight)`` for each schedule found (the
+    benchmark uses it to time convergence); leave it ``None`` otherwise, it costs a little per solution.
+    """
+
+    name = "meetings-cpsat"
+
+    def __init__(self, *, deterministic: bool = True, on_solution: ProgressCallback | None = None) -> None:
+        self.deterministic = deterministic
+        self.on_solution = on_solution
+
+    def solve(self, problem: MeetingProblem, limits: Limits) -> SolveResult[tuple[Meeting, ...]]:
+        start = time.perf_counter()
+        deadline = start + limits.time_limit_s
+        pl = problem.placements
+        greedy = max(
+            (greedy_placements(problem, tiered=True), greedy_placements(problem)), key=lambda c: _levels(problem, c)
+        )
+        self._report(start, problem, greedy)
+
+        selection = build_selection(problem)
+        hint = np.flatnonzero(
+            np.isin(
+                selection.pair * problem.n_groups + selection.group,
+                pl.pair[greedy] * problem.n_groups + pl.group[greedy],
+            )
+        )
+        until = min(deadline, start + SELECTION_SHARE * limits.time_limit_s)
+        picked, chosen_sel = self._run_stages(selection, hint, until, limits, start, None)
+        selected = selection.pair[chosen_sel]
+
+        placement = build_model(problem, pairs=selected)
+        hint = np.flatnonzero(np.isin(placement.placement, place_by_slot(problem, selected)))
+        until = deadline - RESERVE_SHARE * limits.time_limit_s
+        hint, fitted = self._place_all(placement, hint, selected.size, until, limits, start)
+        placed, chosen_pl = self._run_stages(placement, hint, until, limits, start, picked)
+        chosen = greedy_placements(problem, tiered=True, keep=placement.placement[chosen_pl])
+        filled = f"greedy fill added {chosen.size - chosen_pl.size}"
+        if _levels(problem, greedy) > _levels(problem, chosen):
+            chosen, filled = greedy, "the greedy warm start ranks higher and is returned"
+        self._report(start, problem, chosen)
+
+        stages = selection.stages
+        levels = dict(zip(stages, _levels(problem, chosen), strict=True))
+        reached = all(levels[s] >= picked.values[s] for s in stages[:-1])
+        proven = reached and all(picked.proven[s] for s in stages[:-1])
+        bound = picked.level_bounds["weight"] if reached else self._bound(problem, levels, deadline, limits)
+        if bound is None:
+            bound, proven = _capacity_bound(problem), False
+        proven = proven and levels["weight"] >= bound
+        status = (
+            SolveStatus.OPTIMAL
+            if proven
+            else SolveStatus.TIMED_OUT
+            if picked.limited or placed.limited
+            else SolveStatus.FEASIBLE
+        )
+        meetings, more = describe(problem, chosen)
+        weight = levels["weight"] / WEIGHT_UNITS
+        notes = [
+            f"selection: {len(selection.literals)} pair-group variables, {selected.size} pairs selected: "
+            + "; ".join(picked.notes),
+            f"placement: {len(placement.literals)} variables, {chosen_pl.size} of {selected.size} selected pairs "
+            f"placed ({fitted}): {'; '.join(placed.notes)}; {filled}",
+            ", ".join(f"{s} {v / WEIGHT_UNITS if s == 'weight' else v:g}" for s, v in levels.items())
+            + f" (weight bound {max(bound / WEIGHT_UNITS, weight):g})",
+        ]
+        return SolveResult(
+            status=status,
+            objective=weight,
+            bound=max(bound / WEIGHT_UNITS, weight),
+            wall_seconds=time.perf_counter() - start,
+            solution=meetings,
+            solver=self.name,
+            notes=(*notes, *more, _determinism_note(self.deterministic, limits, picked.wall or placed.wall)),
+        )
+
+    def _place_all(
+        self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, limits: Limits, start: float
+    ) -> tuple[IntArray, str]:
+        """Improve the placement hint towards placing every selected pair (a count CP-SAT's LNS climbs well).
+
+        Nothing is fixed afterwards: this only gives the lexicographic stages a better start. When every selected
+        pair is placed, each stage starts at the selection's optimum and stops at once.
+        """
+        from ortools.sat.python import cp_model as cp
+
+        if np.unique(mm.pair[hint]).size >= n_selected:
+            return hint, "all placed slot by slot"
+        seconds = PLACE_ALL_SHARE * (until - time.perf_counter())
+        mm.hint(hint)
+        run = _solve(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, limits, self, start, n_selected, True)
+        if run is None or run[0].size <= hint.size:
+            return hint, f"{hint.size} placed slot by slot, no better in {seconds:.0f}s"
+        return run[0], f"{hint.size} placed slot by slot, {run[0].size} after CP-SAT"
+
+    def _report(self, start: float, problem: MeetingProblem, chosen: IntArray) -> None:
+        if self.on_solution is not None:
+            self.on_solution(time.perf_counter() - start, problem.objective(problem.placements.pair[chosen]))
+
+    def _run_stages(
+        self,
+        mm: MeetingModel,
+        chosen: IntArray,
+        until: float,
+        limits: Limits,
+        start: float,
+        relaxed: _Stages | None,
+    ) -> tuple[_Stages, IntArray]:
+        """Run ``mm``'s stages lexicographically from the hint ``chosen`` until ``until`` (perf_counter).
+
+        ``relaxed`` are the selection model's stages: while every earlier level equals the selection's, a stage
+        stops as soon as it reaches the selection's bound on its level, which proves it optimal.
+        """
+        out = _Stages()
+        big = int(mm.problem.weight_units.sum()) + 1
+        stages = mm.stages
+        budget = until - time.perf_counter()
+        same = relaxed is not None
+        for number, stage in enumerate(stages):
+            last = number == len(stages) - 1
+            began = time.perf_counter()
+            seconds = until - began
+            if not last:
+                seconds = min(seconds, STAGE_SHARE[stage] * budget)
+            if not mm.selection:  # hints slow CP-SAT down on the selection model, whose LP does the work
+                mm.hint(chosen)
+            target = relaxed.level_bounds[stage] if relaxed is not None and same else None
+            # with a known ceiling the level alone is maximised and CP-SAT stops on reaching it; otherwise the
+            # weight breaks ties so that the stage keeps good schedules for the next
+            scale = 1 if last or target is not None else big
+            objective = mm.expr(stage) if scale == 1 else mm.expr(stage) * big + mm.expr("weight")
+            if target is not None and mm.level(stage, chosen) >= target:
+                run = (chosen, True, target, False)  # the start already reaches the ceiling
+            elif seconds <= 0.01:
+                run = None
+            elif mm.selection and stage == "floor":
+                run = self._raise_floor(mm, chosen, seconds, limits, big)
+            else:
+                run = _solve(mm, objective, seconds, limits, self, start, target, relaxed is not None)
+            level_bound: int | None = None
+            proven = False
+            if run is None:
+                out.limited = out.wall = True
+            else:
+                found, optimal, bound, wall = run
+                # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
+                chosen = found if mm.level(stage, found) >= mm.level(stage, chosen) else chosen
+                level_bound = bound // scale
+                proven = optimal or level_bound <= mm.level(stage, chosen)
+                out.limited |= not proven
+                # a clock stop only matters if it changes what the next stage starts from: an unproven level,
+                # or (the selection model excepted, whose stages start from the fixed levels alone) the schedule
+                out.wall |= wall and not (proven and (mm.selection or optimal))
+            value = mm.level(stage, chosen)
+            out.values[stage], out.proven[stage], out.level_bounds[stage] = value, proven, level_bound
+            shown = f"{value / WEIGHT_UNITS:g}" if last else str(value)
+            if run is None or level_bound is None:
+                how = "no solution in time"
+            elif mm.selection:
+                how = "proven" if proven else f"bound {level_bound / WEIGHT_UNITS if last else level_bound:g}"
+            elif target is not None and value >= target:
+                how = "reaches the selection's bound"
+            else:
+                how = "optimal for these pairs" if run[1] else "best found"
+            out.notes.append(f"{stage} {shown} ({how}, {time.perf_counter() - began:.1f}s)")
+            same &= relaxed is not None and value >= relaxed.values[stage]
+            if not last:
+                mm.model.add(mm.expr(stage) >= value)
+        return out, chosen
+
+    def _raise_floor(
+        self, mm: MeetingModel, chosen: IntArray, seconds: float, limits: Limits, big: int
+    ) -> tuple[IntArray, bool, int, bool] | None:
+        """The floor stage of the selection model, as feasibility tests of ``floor = f`` for f = 1, 2, ...
+
+        With every covered participant's floor written as ``meetings >= min(f, ceiling) * covered`` the test is
+        linear (no enforcement literal), so CP-SAT's LP proves or refutes each f in about a second, where
+        maximising the floor variable directly stalls on a weak relaxation. The lowest refuted f proves the floor.
+        Returns like :func:`_solve` (bound in ``floor * big`` units); the highest feasible floor is then imposed.
+        """
+        from ortools.sat.python import cp_model as cp
+
+        until = time.perf_counter() + seconds
+        problem, best, proven, wall = mm.problem, mm.level("floor", chosen), False, False
+        ceiling = problem.ceiling[mm.participants]
+        ends = np.concatenate((problem.pair_a[mm.pair], problem.pair_b[mm.pair])).astype(np.int64)
+        index = np.concatenate((np.arange(mm.pair.size), np.arange(mm.pair.size)))
+        order = np.argsort(ends, kind="stable")
+        lows = np.searchsorted(ends[order], mm.participants)
+        highs = np.searchsorted(ends[order], mm.participants, side="right")
+        mine = [index[order[lo:hi]].tolist() for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)]
+
+        def impose(
+            model: cp_model.CpModel, f: int, lits: Sequence[cp_model.IntVar], covered: Sequence[cp_model.IntVar]
+        ) -> None:
+            for own, z, c in zip(mine, covered, ceiling.tolist(), strict=True):
+                if own and min(f, c) > 1:
+                    model.add(cp.LinearExpr.sum([lits[k] for k in own]) >= min(f, c) * z)
+
+        for f in range(best + 1, int(ceiling.max(initial=0)) + 1):
+            left = until - time.perf_counter()
+            if left <= 0.01:
+                break
+            test = mm.model.clone()
+            test.clear_objective()
+            lits = [test.get_bool_var_from_proto_index(x.index) for x in mm.literals]
+            impose(test, f, lits, [test.get_bool_var_from_proto_index(z.index) for z in mm.covered])
+            status, found, solver = _cpsat(test, lits, left, limits, self, True, None)
+            if status == "infeasible":
+                proven = True
+                break
+            if found is None:
+                wall = (
+                    solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
+                    or not self.deterministic
+                )
+                break
+            chosen, best = found, f
+        else:
+            proven = True
+        impose(mm.model, best, mm.literals, mm.covered)
+        return chosen, proven, (best if proven else int(ceiling.max(initial=0))) * big + big - 1, wall
+
+    def _bound(self, problem: MeetingProblem, levels: dict[str, int], deadline: float, limits: Limits) -> int | None:
+        """Weight bound of the selection relaxation with the result's levels fixed (``None`` without time)."""
+        seconds = deadline - time.perf_counter()
+        if seconds <= 0.01:
+            return None
+        selection = build_selection(problem)
+        for stage, value in levels.items():
+            if stage != "weight":
+                selection.model.add(selection.expr(stage) >= value)
+        run = _solve(selection, selection.expr("weight"), seconds, limits, self, time.perf_counter(), None, False)
+        return None if run is None else run[2]
+
+
+def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:
+    """The stage levels, (kept,) coverage, floor, weight, of placements ``chosen``."""
+    pl = problem.placements
+    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+    kept = int(np.isin(prev[prev >= 0], chosen).sum())
+    stages = ["kept"] * bool(problem.prev_pair.size) + ["coverage", "floor", "weight"]
+    return tuple(_level(problem, s, pl.pair[chosen], kept) for s in stages)
+
+
+def _solve(
+    mm: MeetingModel,
+    objective: cp_model.LinearExprT,
+    seconds: float,
+    limits: Limits,
+    owner: CpSatMeetingSolver,
+    start: float,
+    target: int | None,
+    report: bool,
+) -> tuple[IntArray, bool, int, bool] | None:
+    """Maximise ``objective``: (chosen literals, proven optimal, bound, stopped by the wall clock), or ``None``
+    when CP-SAT found no solution in time. ``target``, a proven upper bound on the objective, becomes its domain,
+    so CP-SAT stops as soon as it reaches it.
+    """
+    mm.model.maximize(objective)
+    if target is not None:
+        _cap(mm.model, target)
+    callback = _progress(mm, owner.on_solution, start) if report and owner.on_solution else None
+    status, chosen, solver = _cpsat(mm.model, mm.literals, seconds, limits, owner, mm.selection, callback)
+    if status == "infeasible":
+        problem = mm.problem
+        raise Infeasible(
+            "CP-SAT proved that the locked meetings cannot all hold together; change or remove some in locked.csv",
+            violations_of(problem, problem.locked_meetings),
+        )
+    if chosen is None:
+        return None
+    optimal = status == "optimal"
+    bound = round(solver.best_objective_bound)
+    params = solver.parameters
+    wall = not optimal and (not owner.deterministic or solver.deterministic_time < 0.99 * params.max_deterministic_time)
+    return chosen, optimal, bound, wall
+
+
+def _cpsat(
+    model: cp_model.CpModel,
+    literals: Sequence[cp_model.IntVar],
+    seconds: float,
+    limits: Limits,
+    owner: CpSatMeetingSolver,
+    selection: bool,
+    callback: cp_model.CpSolverSolutionCallback | None,
+) -> tuple[str, IntArray | None, cp_model.CpSolver]:
+    """Run CP-SAT configured for ``limits`` and the model kind; (status name, chosen literals or None, solver).
+
+    The selection model runs CP-SAT's LP-heavy subsolvers (its LP is nearly integral); a large placement model
+    runs only LNS (CP-SAT's full-problem workers do not keep up with ~50,000 variables on a few cores).
+    """
+    from ortools.sat.python import cp_model as cp
+
+    solver = cp.CpSolver()
+    params = solver.parameters
+    params.num_workers = limits.workers
+    params.random_seed = limits.seed
+    params.max_time_in_seconds = seconds
+    if owner.deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
+    if selection:
+        params.subsolvers.extend(SELECTION_SUBSOLVERS)
+    elif len(literals) > LNS_ONLY_ABOVE:
+        params.use_lns_only = True
+    try:
+        status = solver.solve(model, callback)
+    except Exception as exc:  # OR-Tools surfaces C++ failures as RuntimeError
+        raise SolverFailed(f"CP-SAT failed: {exc}") from exc
+    if status == cp.MODEL_INVALID:
+        raise SolverFailed(f"CP-SAT rejected the model: {model.validate()}")
+    if status == cp.INFEASIBLE:
+        return "infeasible", None, solver
+    if status not in (cp.OPTIMAL, cp.FEASIBLE):
+        return "unknown", None, solver
+    values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    index = np.fromiter((lit.index for lit in literals), dtype=np.int64, count=len(literals))
+    chosen = np.flatnonzero(values[index] > 0) if index.size else np.zeros(0, dtype=np.int64)
+    return ("optimal" if status == cp.OPTIMAL else "feasible"), chosen, solver
+
+
+def _cap(model: cp_model.CpModel, target: int) -> None:
+    """Give the (maximised, nonnegative) objective the domain ``[0, target]``: CP-SAT then knows the bound.
+
+    CP-SAT stores ``maximize(e)`` as ``minimize(-e)`` with ``scaling_factor = -1``; the domain applies to ``-e``.
+    (A solution callback calling ``stop_search`` would do the same, but aborts CP-SAT 9.15 in interleaved mode.)
+    """
+    objective = model.proto.objective
+    if objective.scaling_factor == -1.0 and objective.offset == 0 and not list(objective.domain):
+        objective.domain.extend([-target, 0])
+
+
+def _progress(mm: MeetingModel, report: ProgressCallback, start: float) -> cp_model.CpSolverSolutionCallback:
+    """A solution callback reporting (elapsed seconds, total weight) for every solution."""
+    from ortools.sat.python import cp_model as cp
+
+    weight = mm.expr("weight")
+
+    class Progress(cp.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            report(time.perf_counter() - start, float(self.value(weight)) / WEIGHT_UNITS)
+
+    return Progress()
+
+
+def _capacity_bound(problem: MeetingProblem) -> int:
+    """A weak weight bound (units): the heaviest pairs that fit in all table-slots, each pair once."""
+    weights = np.sort(problem.weight_units[np.unique(problem.placements.pair)])[::-1]
+    return int(weights[: problem.n_tables * problem.n_slots].sum())
+
+
+def _determinism_note(deterministic: bool, limits: Limits, wall: bool) -> str:
+    if deterministic:
+        return (
+            f"deterministic: interleaved search on {limits.workers} workers, seed {limits.seed}, "
+            f"{DETERMINISTIC_PER_SECOND:g} deterministic time unit per second"
+            + ("; the wall clock stopped a stage first, so a rerun may differ" if wall else "")
+        )
+    return f"parallel portfolio on {limits.workers} workers, seed {limits.seed}: not reproducible run to run"
