@@ -23,6 +23,7 @@ from matcher.errors import InvalidInput, Problem
 from matcher.explain import BestMatch, Explanation
 from matcher.filters import Exclusion, PairRules
 from matcher.index import IndexKind
+from matcher.language import detect
 from matcher.profile_index import ProfileIndex
 from matcher.profiles import split_sentences
 from matcher.schema import COMPLEMENTARY, Event, Participant, Role
@@ -176,13 +177,17 @@ class MatchEngine:
     ) -> Explanation:
         _, shared = sector_fit(a, b)
         best = None
+        languages: tuple[str, str] | None = None
         if sims.size:
             i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
             own = self.index.unit(int(self.index.rows_of(a.id)[i]))
             other = self.index.unit(int(self.index.rows_of(b.id)[j]))
             own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
             best = BestMatch(own.source, own_text, other.source, other_text, similarity)
-        return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best)
+            own_lang, other_lang = detect(own.text), detect(other.text)
+            if own_lang and other_lang and own_lang != other_lang:
+                languages = (own_lang, other_lang)
+        return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best, languages=languages)
 
     def _best_sentences(self, own: str, other: str, unit_similarity: float) -> tuple[str, str, float]:
         left, right = split_sentences(own) or (own,), split_sentences(other) or (other,)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from matcher.affinity import Component
+from matcher.language import language_name
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Explanation:
     components: tuple[Component, ...]
     shared_sectors: tuple[str, ...]
     best_match: BestMatch | None
-    languages: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    #: The languages (ISO 639-1) of the two best-matching texts, set only when they differ.
+    languages: tuple[str, str] | None = None
 
     @property
     def text(self) -> str:
@@ -45,7 +47,9 @@ class Explanation:
             )
         if self.languages is not None:
             own, other = self.languages
-            text += f" Languages: yours {'/'.join(own)}, theirs {'/'.join(other)}."
+            text += (
+                f" Languages differ: yours is {language_name(own)} ({own}), theirs {language_name(other)} ({other})."
+            )
         return text
 
     def as_dict(self) -> dict[str, Any]:

@@ -195,3 +195,16 @@ def test_incremental_put_and_remove_match_a_full_rebuild(tiny_event: Event, embe
         assert [i for i, _ in got] == [i for i, _ in expected] and "m1" not in [i for i, _ in got]
         assert [s for _, s in got] == pytest.approx([s for _, s in expected])
     assert live.suggest("s1", Role.MENTOR, 1)[0].id == "m9"
+
+
+def test_explanation_names_languages_when_they_differ(tiny_event: Event, embedder: Embedder) -> None:
+    from dataclasses import replace
+
+    bilingual = tiny_event.by_id["s2"].model_copy(update={"languages": ("de", "en")})
+    event = replace(tiny_event, participants=tuple(bilingual if p.id == "s2" else p for p in tiny_event.participants))
+    engine = MatchEngine.build(event, embedder)
+    german = engine.suggest("s2", Role.INVESTOR, 1)[0].explanation  # German pitch, English investor thesis
+    assert german is not None and german.languages == ("de", "en")
+    assert "Languages differ: yours is German (de), theirs English (en)." in german.text
+    english = engine.suggest("s1", Role.MENTOR, 1)[0].explanation  # English best match on both sides
+    assert english is not None and english.languages is None and "Languages differ" not in english.text
