@@ -74,7 +74,7 @@ def assign_mentors(
     summary = plan.summary()
     typer.echo(
         f"mentor programme: {summary['status']} ({summary['solver']}), {summary['assignments']} assignments for "
-        f"{summary['startups']} startups, objective {summary['objective']:.3f}, bound {summary['bound']}, "
+        f"{summary['startups']} startups, objective {_num(summary['objective'])}, bound {_num(summary['bound'])}, "
         f"{summary['solve_seconds']:.2f}s"
     )
     for note in summary["notes"]:
@@ -102,7 +102,7 @@ def schedule_pitches(
     summary = plan.summary()
     typer.echo(
         f"pitching: {summary['status']}, {summary['placed']}/{summary['startups']} startups placed in "
-        f"{summary['sessions']} sessions, objective {summary['objective']}, bound {summary['bound']}, "
+        f"{summary['sessions']} sessions, objective {_num(summary['objective'])}, bound {_num(summary['bound'])}, "
         f"{summary['solve_seconds']:.1f}s"
     )
     for item in summary["unplaced"]:
@@ -157,8 +157,8 @@ def schedule_meetings(
     s = plan.summary()
     spread = s["meetings_per_participant"]
     typer.echo(
-        f"meetings: {s['status']} ({s['solver']}), {s['meetings']} meetings, objective {s['objective']}, bound "
-        f"{s['bound']}, {s['solve_seconds']:.1f}s; per participant min/median/max {spread['min']}/"
+        f"meetings: {s['status']} ({s['solver']}), {s['meetings']} meetings, objective {_num(s['objective'])}, bound "
+        f"{_num(s['bound'])}, {s['solve_seconds']:.1f}s; per participant min/median/max {spread['min']}/"
         f"{spread['median']}/{spread['max']}; {s['zero_meetings']} with candidates but no meeting"
     )
     typer.echo(f"  by origin: {', '.join(f'{k} {v}' for k, v in s['meetings_by_origin'].items())}")
@@ -188,6 +188,10 @@ def check_command(
     if found:
         fail(1, f"{len(found)} violation(s) in {meetings}")
     typer.echo(f"{meetings}: OK - no constraint violated")
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def register_plans(app: typer.Typer) -> None:
