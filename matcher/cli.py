@@ -23,6 +23,7 @@ from matcher.index import IndexKind
 from matcher.jsonschema import event_json_schema
 from matcher.schema import Role
 from matcher.workspace import Workspace
+from service.keys_cli import keys_app
 
 app = typer.Typer(
     help="Matchmaking engine for innovation clusters: validate events, embed profiles, suggest matches.",
@@ -33,6 +34,7 @@ app = typer.Typer(
 models_app = typer.Typer(help="Embedding models of the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 register_plans(app)
+app.add_typer(keys_app, name="keys", help="API keys of the HTTP service.")
 
 
 @app.command()

@@ -134,7 +134,9 @@ class MatchEngine:
         if len(queries) == 0:
             return []
         w = self.config.weights
-        structured = w.structured
+        # Only the components that can apply to this pair of roles can lift an unretrieved candidate's score.
+        investor_pair = Role.INVESTOR in (me.role, role)
+        structured = w.sectors + ((w.stage + w.ticket + w.activity) if investor_pair else 0.0)
         fetch = FIRST_FETCH
         scored: dict[str, tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = {}
         excluded: set[str] = set()

@@ -29,13 +29,15 @@ APPROX_THRESHOLD = 200_000
 
 # faiss parallelises every search with OpenMP, whose threads spin-wait: on a busy 2-core machine a search of a few
 # query vectors against a few hundred takes ~20 ms with 2 threads and ~0.04 ms with one. The engine runs many small
-# searches (one per suggestion request), so one thread is the default; batch jobs may raise it.
-faiss.omp_set_num_threads(1)
+# searches (one per suggestion request), so one thread is the default; batch jobs may raise it. OpenMP's thread
+# count is per calling thread, so it is set before every search (a cheap call), in whatever thread searches.
+_search_threads = 1
 
 
 def set_search_threads(threads: int) -> None:
-    """Set faiss's OpenMP thread count (process-wide), e.g. for one large batch search."""
-    faiss.omp_set_num_threads(max(1, threads))
+    """Set how many OpenMP threads faiss searches use (for every thread), e.g. for one large batch search."""
+    global _search_threads
+    _search_threads = max(1, threads)
 
 
 class IndexKind(StrEnum):
@@ -110,6 +112,7 @@ class VectorIndex:
         if k <= 0 or total == 0:
             return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
         fetch = min(total, k + len(self._removed))
+        faiss.omp_set_num_threads(_search_threads)
         scores, labels = self._index.search(queries, fetch)
         if self._removed:
             dead = np.isin(labels, np.fromiter(self._removed, dtype=np.int64))

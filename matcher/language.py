@@ -23,7 +23,7 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=200_000)
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or ``None`` when the text is too short to tell."""
     if len(text.split()) < 3:

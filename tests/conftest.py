@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -15,6 +16,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from matcher.embed import Embedder, EmbeddingBackend, MemoryCache, ModelRegistry, load_backend, load_registry
 from matcher.eventdir import load_event
 from matcher.schema import Event
+
+# Property tests draw the same examples on every run, so CI is not flaky; HYPOTHESIS_PROFILE=explore draws anew.
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "fixtures" / "tiny-event"

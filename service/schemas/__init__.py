@@ -1,0 +1,1 @@
+"""HTTP models: Base / Create / Public pydantic layers of every resource, and the error and page envelopes."""
