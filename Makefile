@@ -57,7 +57,7 @@ clean:
 serve: $(STAMP)
 	MATCHER_DATA_DIR=$(STORE) $(BIN)/uvicorn service.app:create_app --factory --host 127.0.0.1 --port 8000
 
-# The same, with the sample event loaded at start-up (create a key: python -m service.keys_cli create ...).
+# The same, with the sample event loaded at start-up (create a key: .venv/bin/matcher keys create ...).
 serve-demo: $(STAMP)
 	MATCHER_DATA_DIR=$(STORE) MATCHER_DEMO_EVENT=$(EVENT) \
 		$(BIN)/uvicorn service.app:create_app --factory --host 127.0.0.1 --port 8000
