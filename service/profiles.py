@@ -105,7 +105,9 @@ class Profiles:
                 continue
             with self.db.session() as session:
                 kept = event_store.referenced(session, model, keys)
-            self.hub.cache.delete_many(model, sorted(keys - kept))
+            erased = sorted(keys - kept)
+            self.hub.cache.delete_many(model, erased)
+            self.hub.embedder(model).forget(erased)  # and the in-memory copy
 
     def create(self, slug: str, body: ParticipantCreate) -> ParticipantPublic:
         """Add a participant: embed its texts, store it, and put it in the index."""

@@ -11,6 +11,7 @@ Example
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from matcher.embed.registry import ModelSpec
 
 #: Above this many texts to encode, a progress bar is shown (when progress is on).
 PROGRESS_THRESHOLD = 256
+#: Vectors kept in memory in front of the cache (explanations look up the same sentences again and again).
+HOT_VECTORS = 100_000
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Embedder:
         self.cache: EmbeddingCache = cache if cache is not None else MemoryCache()
         self.batch_size = batch_size
         self.progress = progress
+        self._hot: dict[bytes, np.ndarray] = {}
+        self._hot_lock = threading.Lock()
 
     @property
     def model_key(self) -> str:
@@ -80,7 +85,13 @@ class Embedder:
         first: dict[bytes, int] = {}
         for i, key in enumerate(keys):
             first.setdefault(key, i)
-        found = self.cache.get_many(self.model_key, list(first))
+        hot = self._hot
+        found = {key: hot[key] for key in first if key in hot}
+        cold = [key for key in first if key not in found]
+        if cold:
+            stored = self.cache.get_many(self.model_key, cold)
+            found.update(stored)
+            self._remember(stored)
         missing = [key for key in first if key not in found]
         if missing:
             encoded = self.backend.encode(
@@ -91,6 +102,7 @@ class Embedder:
             fresh = dict(zip(missing, encoded, strict=True))
             self.cache.put_many(self.model_key, fresh)
             found.update(fresh)
+            self._remember(fresh)
         if keys:
             vectors = np.stack([found[key] for key in keys]).astype(np.float32, copy=False)
         else:
@@ -104,3 +116,15 @@ class Embedder:
             seconds=time.perf_counter() - start,
         )
         return Embedded(vectors, stats)
+
+    def _remember(self, vectors: dict[bytes, np.ndarray]) -> None:
+        with self._hot_lock:
+            if len(self._hot) + len(vectors) > HOT_VECTORS:
+                self._hot.clear()  # simple and bounded: the working set refills from the disk cache
+            self._hot.update(vectors)
+
+    def forget(self, keys: list[bytes]) -> None:
+        """Drop vectors from memory (after erasing them from the cache)."""
+        with self._hot_lock:
+            for key in keys:
+                self._hot.pop(key, None)
