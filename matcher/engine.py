@@ -13,6 +13,7 @@ Example
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,28 +138,48 @@ class MatchEngine:
         # Only the components that can apply to this pair of roles can lift an unretrieved candidate's score.
         investor_pair = Role.INVESTOR in (me.role, role)
         structured = w.sectors + ((w.stage + w.ticket + w.activity) if investor_pair else 0.0)
+
+        def upper(semantic: float) -> float:
+            """The best score a candidate with this semantic similarity could reach (structured components at 1)."""
+            semantic = max(0.0, min(1.0, semantic))
+            total = w.semantic + structured
+            return (w.semantic * semantic + structured) / total if total > 0 else 1.0
+
         fetch = FIRST_FETCH
-        scored: dict[str, tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = {}
-        excluded: set[str] = set()
+        seen: set[str] = set()
+        pending: list[tuple[float, str, Participant, np.ndarray]] = []  # heap of (-semantic, id, who, sims)
+        ranked: list[tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = []
         while True:
             sims, labels, size = self.index.search(role, queries, fetch)
-            for owner in sorted(self.index.owners(labels.ravel().tolist())):
+            fresh = []
+            for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
+                seen.add(owner)
                 other = self.event.by_id.get(owner)
-                if other is None or owner in scored or owner in excluded:
-                    continue
-                if self.rules.exclusion(me, other) is not None:
-                    excluded.add(owner)
-                    continue
-                pair_sims = self._similarities(me.id, owner)
-                score, parts = self._score(me, other, pair_sims)
-                scored[owner] = (score, other, pair_sims, parts)
-            ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].id))
-            if fetch >= size or sims.shape[1] == 0:
-                return ranked
+                if other is not None and self.rules.exclusion(me, other) is None:
+                    fresh.append(other)
+            if fresh:
+                # Semantic scores of all new candidates in one product; exact scores only where they can matter.
+                matrix, starts = self.index.vectors_of_many([o.id for o in fresh])
+                block = queries @ matrix.T
+                ends = [*starts[1:].tolist(), block.shape[1]]
+                for other, a, b in zip(fresh, starts.tolist(), ends, strict=True):
+                    pair_sims = block[:, a:b]
+                    semantic = aggregate(pair_sims, self.config.aggregation, self.config.top_k)
+                    heapq.heappush(pending, (-semantic, other.id, other, pair_sims))
+            complete = fetch >= size or sims.shape[1] == 0
             # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
-            ceiling = max(0.0, float(sims[:, -1].max()))
-            best_possible = (w.semantic * ceiling + structured) / (w.semantic + structured) if w.semantic else 1.0
-            if len(ranked) >= k and ranked[k - 1][0] >= best_possible:
+            ceiling = -np.inf if complete else float(sims[:, -1].max())
+            while pending:
+                kth = ranked[k - 1][0] if len(ranked) >= k else -np.inf
+                if kth > upper(-pending[0][0]):
+                    break  # no pending candidate can enter the top k
+                _, _, other, pair_sims = heapq.heappop(pending)
+                score, parts = self._score(me, other, pair_sims)
+                ranked.append((score, other, pair_sims, parts))
+                ranked.sort(key=lambda item: (-item[0], item[1].id))
+            if complete:
+                return ranked
+            if len(ranked) >= k and ranked[k - 1][0] >= upper(ceiling):
                 return ranked
             fetch = min(size, fetch * 4)
 

@@ -123,6 +123,17 @@ class ProfileIndex:
         with self._lock:
             return self._vectors[self.rows_of(owner)].copy()
 
+    def vectors_of_many(self, owners: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The unit vectors of several owners stacked in order, and where each owner's block starts."""
+        with self._lock:
+            blocks = [self._rows.get(o, np.zeros(0, dtype=np.int64)) for o in owners]
+            rows = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+            matrix = self._vectors[rows]
+        starts = np.zeros(len(blocks), dtype=np.int64)
+        if blocks:
+            np.cumsum([len(b) for b in blocks[:-1]], out=starts[1:])
+        return matrix, starts
+
     def unit(self, row: int) -> TextUnit:
         with self._lock:
             unit = self._units[row]
