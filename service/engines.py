@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import faiss
 import numpy as np
 
 from matcher.engine import MatchEngine, Suggestion
@@ -30,19 +29,6 @@ from service.db.session import Database
 from service.embedding import EmbeddingHub
 from service.schemas.events import EventSettings
 from service.store.events import event_row, load_event
-
-_THREAD = threading.local()
-
-
-def one_faiss_thread() -> None:
-    """Make faiss single-threaded on the calling thread (once per thread).
-
-    ``matcher.index`` sets one OpenMP thread at import, but OpenMP keeps that setting per thread: a request thread
-    of the server would otherwise search with every core and spin-wait (3-4x slower suggestions here).
-    """
-    if not getattr(_THREAD, "done", False):
-        faiss.omp_set_num_threads(1)
-        _THREAD.done = True
 
 
 @dataclass
@@ -66,7 +52,6 @@ class EngineCache:
 
     def get(self, slug: str) -> MatchEngine:
         """The event's current engine (built from the database and the embedding cache on first use)."""
-        one_faiss_thread()
         entry = self._entry(slug)
         engine = entry.engine
         if engine is not None:
@@ -114,7 +99,6 @@ class EngineCache:
     @contextmanager
     def changing(self, slug: str) -> Iterator[EngineChange]:
         """Hold the event's lock while a change is committed and applied to the engine (if one is built)."""
-        one_faiss_thread()
         entry = self._entry(slug)
         with entry.lock:
             yield EngineChange(self, slug, entry)
