@@ -385,6 +385,14 @@ class Event:
             grouped.setdefault(doc.participant_id, []).append(doc)
         return {pid: tuple(docs) for pid, docs in grouped.items()}
 
+    @cached_property
+    def availability_of(self) -> dict[str, frozenset[str]]:
+        """The slots each participant listed in availability.csv (participants without rows are absent)."""
+        grouped: dict[str, set[str]] = {}
+        for row in self.availability:
+            grouped.setdefault(row.participant_id, set()).add(row.slot_id)
+        return {pid: frozenset(slots) for pid, slots in grouped.items()}
+
     def participant(self, participant_id: str) -> Participant:
         """The participant with this id; :class:`~matcher.errors.UnknownName` if there is none."""
         from matcher.errors import UnknownName

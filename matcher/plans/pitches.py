@@ -56,7 +56,7 @@ class PitchPlan:
 
 def available(event: Event, participant: Participant, session: PitchSession) -> bool:
     """False when the participant listed availability and the session overlaps an event slot they did not list."""
-    listed = {a.slot_id for a in event.availability if a.participant_id == participant.id}
+    listed = event.availability_of.get(participant.id)
     if not listed:
         return True
     return not any(s.start < session.end and session.start < s.end and s.slot_id not in listed for s in event.slots)
