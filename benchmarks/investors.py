@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import re
 from collections import Counter, defaultdict
@@ -35,6 +34,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np
 
+from benchmarks.textbaselines import bm25_scores
 from matcher.affinity import AffinityConfig, AffinityWeights, Aggregation
 from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
 from matcher.engine import MatchEngine
@@ -222,27 +222,6 @@ class EngineRanker:
                 p, own = self.profiles.investor(name)
                 self._put(p, own)
         return order
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def bm25_scores(query: str, docs: Sequence[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
-    tokenised = [_tokens(d) for d in docs]
-    n = len(docs)
-    avg = sum(map(len, tokenised)) / max(1, n)
-    df = Counter(t for toks in tokenised for t in set(toks))
-    out = np.zeros(n)
-    for t in set(_tokens(query)):
-        if t not in df:
-            continue
-        idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-        for j, toks in enumerate(tokenised):
-            tf = toks.count(t)
-            if tf:
-                out[j] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(toks) / avg))
-    return out
 
 
 def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[str]]:
