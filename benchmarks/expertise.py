@@ -60,6 +60,7 @@ from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load
 from matcher.engine import MatchEngine
 from matcher.errors import InvalidInput, MatchError, ModelUnavailable, Problem, SolverFailed
 from matcher.profile_index import ProfileIndex
+from matcher.profiles import document_text
 from matcher.schema import Document, Event, Participant, Role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,11 +86,9 @@ class Paper:
 
     @property
     def text(self) -> str:
-        """Title and abstract as one text ('' when both are empty)."""
-        title = self.title.strip()
-        if title and self.abstract and not title.endswith((".", "!", "?", ":")):
-            title += "."
-        return " ".join(part for part in (title, self.abstract.strip()) if part)
+        """Title and abstract as one text, as the engine reads a document ('' when both are empty)."""
+        body = self.abstract or self.title
+        return document_text(Document(participant_id="paper", title=self.title, text=body)) if body else ""
 
 
 @dataclass(frozen=True)
