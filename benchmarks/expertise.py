@@ -54,7 +54,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from benchmarks.textbaselines import Bm25, TfIdf
+from benchmarks.textbaselines import Bm25, TfIdf, tokens
 from matcher.affinity import AffinityConfig, Aggregation
 from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
 from matcher.engine import MatchEngine
@@ -253,7 +253,7 @@ class Task:
 
 
 def _title_key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(tokens(text))
 
 
 def task_of(data: Dataset, expertise_set: ExpertiseSet) -> Task:
