@@ -435,8 +435,8 @@ def render(result: Mapping[str, Any]) -> str:
              f"model {result['model']}; loss (0.5 = constant), easy and hard accuracy (ties count half)"]  # fmt: skip
     for name, info in result["per_set"].items():
         lines.append(f"  {name}: {info['scored']} ratings scored ({info['skipped']} skipped), {info['pairs']} pairs "
-                     f"({info['easy_pairs']} easy, {info['hard_pairs']} hard), {info['left_out']} rated papers "
-                     "left out of their raters' archives")  # fmt: skip
+                     f"({info['easy_pairs']} easy, {info['hard_pairs']} hard), {info['left_out']} archive paper(s) "
+                     "left out (rated by their author)")  # fmt: skip
     head = f"{'method':<22} {'set':<9} {'loss':>6} {'easy':>6} {'hard':>6}"
     lines += ["", head, "-" * len(head)]
     for name, method in result["methods"].items():
