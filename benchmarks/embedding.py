@@ -1,6 +1,6 @@
 """Embedding throughput: the engine's pipeline vs raw ``SentenceTransformer.encode`` on the same texts.
 
-    python -m benchmarks.embedding [--event DIR] [--repeat N] [--json FILE]
+    python -m benchmarks.embedding [--event DIR] [--repeat N] [--limit N] [--json FILE]
 
 Texts are every text unit and sentence of an event (default: the bundled sample event). Reported, in one process:
 texts/s of raw encode, texts/s of the pipeline on a cold cache (hashing, cache look-up, encode, cache write), their
@@ -33,10 +33,10 @@ def texts_of(event_dir: Path) -> list[str]:
     return list(dict.fromkeys(texts))  # unique, so the pipeline cannot win by deduplication
 
 
-def run(event_dir: Path, repeat: int, batch_size: int = 64) -> dict[str, float]:
+def run(event_dir: Path, repeat: int, batch_size: int = 64, limit: int | None = None) -> dict[str, float]:
     spec = load_registry().resolve(None)
     backend = SentenceTransformerBackend(spec)
-    texts = texts_of(event_dir)
+    texts = texts_of(event_dir)[:limit]
     backend.encode(texts[:64], batch_size=batch_size)  # warm-up: first-call allocations
     raw_best = pipe_best = cached_best = float("inf")
     for round_ in range(repeat):
@@ -85,9 +85,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--event", type=Path, default=ROOT / "fixtures" / "sample-event")
     parser.add_argument("--repeat", type=int, default=4)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N texts (quick runs)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    figures = run(args.event, args.repeat)
+    figures = run(args.event, args.repeat, limit=args.limit)
     print(f"texts embedded:           {figures['texts']:>10,.0f}  (unique units and sentences of {args.event.name})")
     print(f"raw encode:               {figures['raw_texts_per_s']:>10,.1f} texts/s")
     print(f"pipeline, cold cache:     {figures['pipeline_texts_per_s']:>10,.1f} texts/s")

@@ -85,6 +85,9 @@ def generate_event(
     n_hosted: int = 30,
     target_pairs: int = 6000,
     n_locked: int = 10,
+    partial_share: float = 0.25,
+    window: int | None = None,
+    investor_requests: float = 3.0,
     seed: int = 0,
 ) -> GeneratedEvent:
     """A seeded event; the same arguments always give the same event (see the module docstring)."""
@@ -151,8 +154,8 @@ def generate_event(
     )
     tables += tuple(Table(table_id=f"O{k + 1:02d}", kind=TableKind.ONLINE) for k in range(n_online))
     availability = []
-    window = min(n_slots, n_slots // 2 + 2)  # morning, afternoon or somewhere in the middle
-    for i in np.flatnonzero(rng.random(n) < 0.25).tolist():
+    window = window or min(n_slots, n_slots // 2 + 2)  # morning, afternoon or somewhere in the middle
+    for i in np.flatnonzero(rng.random(n) < partial_share).tolist():
         lo = int(rng.choice([0, n_slots - window, int(rng.integers(0, n_slots - window + 1))]))
         availability += [Availability(participant_id=ids[i], slot_id=slots[k].slot_id) for k in range(lo, lo + window)]
 
@@ -161,7 +164,7 @@ def generate_event(
     requests: dict[tuple[int, int], str] = {}
     for s in startups.tolist():
         for pool, mean in (
-            (np.arange(n_startups, n_startups + n_investors), 3.0),
+            (np.arange(n_startups, n_startups + n_investors), investor_requests),
             (np.arange(n_startups + n_investors, n), 1.0),
         ):
             weights = pop[pool] * (0.2 + affinity[s, pool - n_startups])
