@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit bench bench-quick clean
 
 install: $(STAMP)
 
@@ -43,10 +43,15 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck unit bench-quick
 
+# Every benchmark on small instances (< 3 minutes; part of `make test`): results and report in $(STORE)/bench-quick.
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all --quick --out $(STORE)/bench-quick --expertise-data fixtures/expertise-sample
+
+# The full suite, for operators (15-25 minutes on 2 cores): benchmarks/results/<timestamp>.json and its report.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.embedding
+	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) $(STORE) $(OUT) .mypy_cache .ruff_cache .pytest_cache
