@@ -7,7 +7,9 @@ language, and requests are accepted, pending, declined or mutual. Affinities com
 model (as text embeddings would give) mapped into 0..1. ``target_pairs`` requested and suggested pairs are drawn:
 the requests, then each startup's best unrequested suggestions by affinity; the pair filters (declined, conflict,
 same organisation, no common language) then remove about a tenth, so :data:`FULL`'s 6,650 give ~6,000 candidates.
-Locks are taken from a greedy schedule, so they are always feasible.
+Locks are taken from a greedy schedule, so they are always feasible. ``partial_share`` (the share of people
+who come for part of the day), ``window`` (how many slots they stay) and ``investor_requests`` (the mean number of
+investors a startup asks for) make the event scarcer; ``benchmarks.scheduling --sweep`` uses them.
 
 Example
 -------
