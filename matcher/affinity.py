@@ -1,6 +1,7 @@
 """The affinity of two participants: semantic similarity of their texts plus structured compatibility.
 
-Every component is in [0, 1] (semantic similarity is cosine, clipped at 0) and the score is the weighted mean of
+Every component is in [0, 1] (semantic similarity is cosine, less a hubness offset for models that need one, clipped
+at 0) and the score is the weighted mean of
 the components that apply to the pair: sectors apply when both sides have tags, stage and ticket only to
 startup-investor pairs with the data filled in. Weights are configurable.
 
@@ -57,6 +58,10 @@ class AffinityConfig:
     strict_ticket: bool = False
     #: Deals at which an investor's activity counts as full (log scale below it).
     activity_saturation: int = 50
+    #: Hubness correction of the semantic similarity (see :mod:`matcher.hubness`): its weight (``None``: the
+    #: model's measured weight from the registry, 0 when it has none) and the neighbours it averages over.
+    hubness_weight: float | None = None
+    hubness_k: int = 10
 
 
 @dataclass(frozen=True)
@@ -151,10 +156,24 @@ def _ticket_detail(a: Participant, b: Participant) -> str:
     )
 
 
-def components(a: Participant, b: Participant, semantic: float, config: AffinityConfig) -> tuple[Component, ...]:
-    """The components that apply to the pair, with their weights."""
+def _semantic(semantic: float, hub: float, config: AffinityConfig) -> Component:
+    """The semantic component, less the hubness offset ``hub`` of the pair (said in the detail when there is one)."""
+    value = max(0.0, min(1.0, semantic - hub))
+    if hub <= 0:
+        return Component("semantic", value, config.weights.semantic)
+    detail = (
+        f"similarity {semantic:.2f} less {hub:.2f} for hubness (how close each side is to its "
+        f"{config.hubness_k} nearest profiles of the other's role)"
+    )
+    return Component("semantic", value, config.weights.semantic, detail)
+
+
+def components(
+    a: Participant, b: Participant, semantic: float, config: AffinityConfig, hub: float = 0.0
+) -> tuple[Component, ...]:
+    """The components that apply to the pair, with their weights; ``hub`` (>= 0) is subtracted from ``semantic``."""
     w = config.weights
-    out = [Component("semantic", max(0.0, min(1.0, semantic)), w.semantic)]
+    out = [_semantic(semantic, hub, config)]
     sectors, shared = sector_fit(a, b)
     if sectors is not None:
         out.append(Component("sectors", sectors, w.sectors, ", ".join(shared)))

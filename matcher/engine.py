@@ -23,6 +23,7 @@ from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.errors import InvalidInput, Problem
 from matcher.explain import BestMatch, Explanation
 from matcher.filters import Exclusion, PairRules
+from matcher.hubness import Hubness, weight_for
 from matcher.index import IndexKind
 from matcher.language import detect
 from matcher.profile_index import ProfileIndex
@@ -65,6 +66,7 @@ class MatchEngine:
         self.embedder = embedder
         self.config = config
         self.rules = PairRules.from_event(event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket)
+        self.hubness = Hubness(index, config.hubness_k, weight_for(config.hubness_weight, embedder.spec))
 
     @classmethod
     def build(
@@ -97,7 +99,7 @@ class MatchEngine:
 
     def _score(self, a: Participant, b: Participant, sims: np.ndarray) -> tuple[float, tuple[Component, ...]]:
         semantic = aggregate(sims, self.config.aggregation, self.config.top_k)
-        parts = components(a, b, semantic, self.config)
+        parts = components(a, b, semantic, self.config, self.hubness.pair(a, b))
         return combine(parts), parts
 
     def pair(self, a_id: str, b_id: str, *, explain: bool = True) -> PairScore:
