@@ -1,6 +1,6 @@
 """Meeting-scheduling benchmark: CP-SAT vs the greedy baseline vs the LP-relaxation upper bound.
 
-Run ``python -m benchmarks.scheduling [--quick] [--json FILE] [--time-limit S] [--seed N] [--portfolio]``.
+Run ``python -m benchmarks.scheduling [--quick] [--json FILE] [--time-limit S] [--seed N] [--portfolio] [--sweep]``.
 
 The instance is generated (:mod:`benchmarks.gen_event`): 1,000 participants (600 startups, 250 investors,
 150 mentors), 18 slots, 120 physical tables (30 kept by hosts) and 30 online rooms, about 6,000 candidate pairs
@@ -36,7 +36,24 @@ from matcher.solvers.base import Limits, SolveResult
 from matcher.solvers.meetings_cpsat import CpSatMeetingSolver, MeetingModel, build_model
 from matcher.solvers.meetings_greedy import GreedyMeetingSolver
 
-__all__ = ["Row", "lp_bound", "main", "run", "table"]
+__all__ = ["SWEEP", "Row", "lp_bound", "main", "run", "sweep", "table"]
+
+#: Variants of the benchmark instance for ``--sweep`` (overrides of :func:`generate_event` arguments).
+SWEEP: dict[str, dict[str, Any]] = {
+    "as specified": {},
+    "80 physical tables": {"n_physical": 80, "n_hosted": 20},
+    "10 online rooms": {"n_online": 10},
+    "half of them half-day (9 slots)": {"partial_share": 0.5, "window": 9},
+    "6 investor requests per startup": {"investor_requests": 6.0},
+    "all three scarcities": {
+        "n_physical": 80,
+        "n_hosted": 20,
+        "n_online": 10,
+        "partial_share": 0.5,
+        "window": 9,
+        "investor_requests": 6.0,
+    },
+}
 
 
 @dataclass
@@ -172,6 +189,20 @@ def run(*, quick: bool, time_limit: float, seed: int, portfolio: bool = False) -
     }
 
 
+def sweep(*, quick: bool, seed: int) -> list[dict[str, Any]]:
+    """Greedy's weight against the LP bound on every :data:`SWEEP` variant (no CP-SAT: the bound is the ceiling)."""
+    rows = []
+    for name, overrides in SWEEP.items():
+        problem = generate_event(**{**(QUICK if quick else FULL), "seed": seed, **overrides}).problem()
+        greedy = GreedyMeetingSolver().solve(problem, Limits())
+        bound, _ = lp_bound(build_model(problem, fairness=False))
+        weight = problem.objective(problem.encode(greedy.solution or ())[0])
+        rows.append({"variant": name, "candidate_pairs": problem.n_pairs, "greedy": round(weight, 1),
+                     "lp_bound": round(bound, 1), "room_above_greedy": round(bound / weight - 1, 4)})  # fmt: skip
+        print(f"{name:<36}{problem.n_pairs:>8}{weight:>11.1f}{bound:>11.1f}{bound / weight - 1:>+10.2%}", flush=True)
+    return rows
+
+
 def table(report: dict[str, Any]) -> str:
     """The report as a readable text table."""
     inst, t = report["instance"], report["targets"]
@@ -212,10 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=None, help="CP-SAT time limit (default 120, quick 15)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--portfolio", action="store_true", help="CP-SAT parallel portfolio (not reproducible)")
+    parser.add_argument("--sweep", action="store_true", help="also greedy vs LP bound on variants of the instance")
     args = parser.parse_args(argv)
     limit = args.time_limit if args.time_limit is not None else (15.0 if args.quick else 120.0)
     report = run(quick=args.quick, time_limit=limit, seed=args.seed, portfolio=args.portfolio)
     print(table(report))
+    if args.sweep:
+        print(f"\n{'variant':<36}{'pairs':>8}{'greedy':>11}{'LP bound':>11}{'room':>10}")
+        report["sweep"] = sweep(quick=args.quick, seed=args.seed)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"figures written to {args.json}")
