@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from matcher.affinity import Component
@@ -29,7 +30,7 @@ class Explanation:
     #: The languages (ISO 639-1) of the two best-matching texts, set only when they differ.
     languages: tuple[str, str] | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
         """One paragraph: score, each component with its weight and detail, and the best-matching sentences."""
         parts = []
@@ -53,9 +54,16 @@ class Explanation:
         return text
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The fields as plain data (what ``dataclasses.asdict`` returns, without its deep copies), and the text."""
+        data = _fields(self)
+        data["components"] = tuple(_fields(c) for c in self.components)
+        data["best_match"] = None if self.best_match is None else _fields(self.best_match)
         data["text"] = self.text
         return data
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 def _clip(text: str, limit: int = 160) -> str:

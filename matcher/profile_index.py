@@ -8,6 +8,9 @@ either the state before or after a change.
 
 Rows are labels: a unit's row number in the vector store is its faiss label. Removed rows become tombstones
 (zeroed, owner ``None``) and are never returned again.
+
+:meth:`ProfileIndex.dense` hands out a read-only snapshot of one role's live vectors, grouped by owner, for exact
+ranking by one matrix product; it is rebuilt lazily after a change of that role.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +50,36 @@ def texts_to_embed(units: Sequence[TextUnit], sentences: bool = True) -> list[st
     return texts + ([s for u in units for s in split_sentences(u.text)] if sentences else [])
 
 
+@dataclass(frozen=True)
+class RoleMatrix:
+    """One role's live unit vectors as one read-only matrix, each owner's units in consecutive rows.
+
+    ``owners[i]``'s units are rows ``starts[i]:starts[i + 1]`` of ``vectors`` (the last one runs to the end).
+    """
+
+    vectors: np.ndarray
+    starts: np.ndarray
+    owners: tuple[str, ...]
+
+    @classmethod
+    def of(cls, blocks: Sequence[tuple[str, np.ndarray]], dimension: int) -> RoleMatrix:
+        """The snapshot of ``(owner, vectors)`` blocks, in that order (owners without units are left out)."""
+        kept = [(owner, vectors) for owner, vectors in blocks if len(vectors)]
+        sizes = np.array([len(v) for _, v in kept], dtype=np.int64)
+        starts = np.zeros(len(kept), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=starts[1:])
+        matrix = np.concatenate([v for _, v in kept]) if kept else np.zeros((0, dimension), np.float32)
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        for array in (matrix, starts):
+            array.flags.writeable = False
+        return cls(matrix, starts, tuple(owner for owner, _ in kept))
+
+    def block(self, i: int) -> np.ndarray:
+        """The unit vectors of ``owners[i]``."""
+        end = int(self.starts[i + 1]) if i + 1 < len(self.starts) else len(self.vectors)
+        return self.vectors[int(self.starts[i]) : end]
+
+
 class ProfileIndex:
     """Unit vectors, unit -> owner mapping, and a faiss index per role over row labels."""
 
@@ -60,6 +94,7 @@ class ProfileIndex:
         self._units: list[TextUnit | None] = []
         self._rows: dict[str, np.ndarray] = {}
         self._role: dict[str, Role] = {}
+        self._dense: dict[Role, RoleMatrix] = {}
         self.by_role: dict[Role, VectorIndex] = {
             role: VectorIndex.empty(dimension, kind or IndexKind.EXACT) for role in Role
         }
@@ -96,6 +131,7 @@ class ProfileIndex:
             grouped.setdefault(unit.owner, []).append(row)
         self._rows = {owner: np.array(rows, dtype=np.int64) for owner, rows in grouped.items()}
         self._role = {owner: roles[owner] for owner in grouped}
+        self._dense = {}
         role_of_row = np.array([roles[u.owner].value for u in units], dtype=object)
         for role in Role:
             rows = np.flatnonzero(role_of_row == role.value).astype(np.int64)
@@ -152,6 +188,20 @@ class ProfileIndex:
             scores, labels = index.search(queries, k)
             return scores, labels, index.size
 
+    def exact(self, role: Role) -> bool:
+        """Whether the role's index is exact (then :meth:`dense` ranks exactly in one product)."""
+        with self._lock:
+            return self.by_role[role].kind is IndexKind.EXACT
+
+    def dense(self, role: Role) -> RoleMatrix:
+        """The role's live unit vectors grouped by owner (a snapshot: later changes build a new one)."""
+        with self._lock:
+            found = self._dense.get(role)
+            if found is None:
+                blocks = [(o, self._vectors[rows]) for o, rows in self._rows.items() if self._role.get(o) is role]
+                found = self._dense[role] = RoleMatrix.of(blocks, self.dimension)
+            return found
+
     # -- changing ------------------------------------------------------------------------------------------------
 
     def put(self, participant: Participant, units: Sequence[TextUnit], vectors: np.ndarray) -> None:
@@ -173,6 +223,7 @@ class ProfileIndex:
             self._rows[participant.id] = rows
             self._role[participant.id] = participant.role
             self.by_role[participant.role].add(self._vectors[rows], rows)
+            self._dense.pop(participant.role, None)
             self.fingerprint = ""
 
     def remove(self, owner: str) -> bool:
@@ -183,6 +234,7 @@ class ProfileIndex:
             if rows is None or role is None:
                 return False
             self.by_role[role].remove(rows)
+            self._dense.pop(role, None)
             self._vectors[rows] = 0.0
             for r in rows.tolist():
                 self._units[r] = None

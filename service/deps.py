@@ -27,6 +27,7 @@ from service.runtime import Runtime
 from service.security import KeyRole, Principal, digest_of
 from service.settings import Settings
 from service.store import keys as key_store
+from service.suggestions import SuggestionBodies
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
 
@@ -87,6 +88,11 @@ async def get_engines(runtime: RuntimeDep) -> EngineCache:
     return runtime.engines
 
 
+async def get_suggestions(runtime: RuntimeDep) -> SuggestionBodies:
+    """Suggestions as JSON bodies, remembered until their event changes."""
+    return runtime.suggestions
+
+
 async def get_profiles(runtime: RuntimeDep) -> Profiles:
     """Changes to events and participants (database, cache and index together)."""
     return runtime.profiles
@@ -100,6 +106,7 @@ async def get_jobs(runtime: RuntimeDep) -> JobRunner:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 EnginesDep = Annotated[EngineCache, Depends(get_engines)]
+SuggestionsDep = Annotated[SuggestionBodies, Depends(get_suggestions)]
 ProfilesDep = Annotated[Profiles, Depends(get_profiles)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 

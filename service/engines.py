@@ -5,6 +5,8 @@ then changed in place, one participant at a time (``put``/``remove``). The cheap
 its pair rules, is reloaded from the database after every change, and a new :class:`~matcher.engine.MatchEngine`
 wraps the same index. Readers take the current engine without waiting (an attribute read); writers hold the
 event's lock from their database commit until the new engine is in place, so changes apply in commit order.
+Every engine put in place gets a new stamp (never reused, even for a re-created event): results computed by an
+engine may be remembered under its stamp (:mod:`service.suggestions`).
 
 Example
 -------
@@ -14,6 +16,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,11 +33,21 @@ from service.embedding import EmbeddingHub
 from service.schemas.events import EventSettings
 from service.store.events import event_row, load_event
 
+_STAMPS = itertools.count(1)
+
 
 @dataclass
 class _Entry:
     lock: threading.RLock = field(default_factory=threading.RLock)
-    engine: MatchEngine | None = None
+    #: The engine and its stamp, together in one attribute so that readers never see one without the other.
+    current: tuple[MatchEngine, int] | None = None
+
+    @property
+    def engine(self) -> MatchEngine | None:
+        return None if self.current is None else self.current[0]
+
+    def set(self, engine: MatchEngine | None) -> None:
+        self.current = None if engine is None else (engine, next(_STAMPS))
 
 
 class EngineCache:
@@ -52,20 +65,25 @@ class EngineCache:
 
     def get(self, slug: str) -> MatchEngine:
         """The event's current engine (built from the database and the embedding cache on first use)."""
+        return self.current(slug)[0]
+
+    def current(self, slug: str) -> tuple[MatchEngine, int]:
+        """The event's current engine and its stamp (a new stamp for every engine put in place)."""
         entry = self._entry(slug)
-        engine = entry.engine
-        if engine is not None:
-            return engine
+        current = entry.current
+        if current is not None:
+            return current
         with entry.lock:
-            if entry.engine is None:
+            if entry.current is None:
                 try:
-                    entry.engine = self._build(slug)
+                    entry.set(self._build(slug))
                 except BaseException:
                     with self._lock:
                         if self._entries.get(slug) is entry:
                             del self._entries[slug]
                     raise
-            return entry.engine
+            assert entry.current is not None
+            return entry.current
 
     def suggest(self, slug: str, participant: str, role: Role, k: int) -> tuple[Suggestion, ...]:
         """The event engine's ranked suggestions for one participant (with explanations)."""
@@ -94,7 +112,9 @@ class EngineCache:
         event, model, settings = self.load(slug)
         embedder = self.hub.embedder(model)
         index, _ = ProfileIndex.build(event, embedder)
-        return MatchEngine(event, index, embedder, settings.affinity())
+        engine = MatchEngine(event, index, embedder, settings.affinity())
+        engine.warm_explanations()
+        return engine
 
     @contextmanager
     def changing(self, slug: str) -> Iterator[EngineChange]:
@@ -109,7 +129,7 @@ class EngineCache:
             entry = self._entries.pop(slug, None)
         if entry is not None:
             with entry.lock:
-                entry.engine = None
+                entry.set(None)
 
     def slugs(self) -> list[str]:
         """The events whose engines are in memory."""
@@ -148,9 +168,11 @@ class EngineChange:
         if current is None:
             return
         event, _, settings = self.cache.load(self.slug)
-        self.entry.engine = MatchEngine(event, current.index, current.embedder, settings.affinity())
+        self.entry.set(MatchEngine(event, current.index, current.embedder, settings.affinity()))
 
     def install(self, index: ProfileIndex) -> None:
         """Use a freshly built index (after an import) with the event as stored."""
         event, model, settings = self.cache.load(self.slug)
-        self.entry.engine = MatchEngine(event, index, self.cache.hub.embedder(model), settings.affinity())
+        engine = MatchEngine(event, index, self.cache.hub.embedder(model), settings.affinity())
+        engine.warm_explanations()
+        self.entry.set(engine)

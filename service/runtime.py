@@ -29,6 +29,7 @@ from service.schemas.events import EventCreate, EventSettings
 from service.security import PrincipalCache
 from service.settings import Settings
 from service.store.events import find_event, list_events
+from service.suggestions import SuggestionBodies
 
 log = logging.getLogger("service")
 T = TypeVar("T")
@@ -54,6 +55,7 @@ class Runtime:
         self.default_model = settings.default_model or self.hub.default_model
         self.hub.spec(self.default_model)
         self.engines = EngineCache(self.db, self.hub)
+        self.suggestions = SuggestionBodies(self.engines, settings.suggestion_cache)
         self.principals = PrincipalCache(settings.key_cache_seconds)
         self.profiles = Profiles(self.db, self.hub, self.engines, on_erase=self.principals.clear)
         self.jobs = JobRunner(self.db, settings)

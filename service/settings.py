@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=32 << 20, ge=1024, description="Largest CSV upload (all files together).")
     page_max: int = Field(default=500, ge=1, description="Largest page of a list.")
     suggestions_max: int = Field(default=100, ge=1, description="Largest k of the suggestions endpoint.")
+    suggestion_cache: int = Field(
+        default=4096, ge=0, description="Suggestion lists remembered until their event changes (0: none)."
+    )
     compute_threads: int = Field(default=1, ge=1, le=64, description="Threads computing suggestions at once.")
     job_workers: int = Field(default=1, ge=1, le=16, description="Schedules solved at the same time.")
     job_time_limit_max: float = Field(default=600.0, gt=0, description="Largest solver time limit of a job (s).")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from matcher.embed import EmbeddingBackend
 from matcher.errors import ConstraintViolation, Infeasible, ModelUnavailable, SolverFailed
-from service.deps import get_engines
+from service.deps import get_suggestions
 from tests.conftest import TINY
 from tests.test_service_helpers import (
     ADMIN,
@@ -222,6 +222,9 @@ class _Failing:
     def suggest(self, *args: Any) -> Any:
         raise self.exc
 
+    def json(self, *args: Any) -> Any:
+        raise self.exc
+
 
 def test_errors_are_translated_without_stack_traces(
     tmp_path: Path, shared_cache: Path, backend: EmbeddingBackend, caplog: pytest.LogCaptureFixture
@@ -238,7 +241,7 @@ def test_errors_are_translated_without_stack_traces(
     with TestClient(app, raise_server_exceptions=False) as client:
         load_event(client)
         for exc, status, code in cases:
-            app.dependency_overrides[get_engines] = lambda exc=exc: _Failing(exc)
+            app.dependency_overrides[get_suggestions] = lambda exc=exc: _Failing(exc)
             answer = client.get(url, headers=ADMIN)
             assert (answer.status_code, answer.json()["error"]) == (status, code)
             assert "Traceback" not in answer.text and "secret" not in answer.text

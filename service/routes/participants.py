@@ -19,7 +19,7 @@ from service.deps import (
     RuntimeDep,
     SelfOrOrganiserDep,
     SessionDep,
-    SettingsDep,
+    SuggestionsDep,
 )
 from service.exceptions import Forbidden
 from service.routes.common import COMMON, errors
@@ -86,20 +86,20 @@ def delete_participant(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{participant_id}/suggestions")
+@router.get("/{participant_id}/suggestions", response_model=list[SuggestionPublic])
 async def suggestions(
     event_id: EventId,
     participant_id: ParticipantId,
     who: SelfOrOrganiserDep,
     runtime: RuntimeDep,
-    engines: EnginesDep,
-    settings: SettingsDep,
+    bodies: SuggestionsDep,
     role: Annotated[Role, Query(description="Role of the suggested participants.")],
     k: Annotated[int, Query(ge=1, le=1000, description="Number of suggestions (capped by the service).")] = 10,
-) -> list[SuggestionPublic]:
+) -> Response:
     """Ranked suggestions with scores and explanations, as `matcher suggest --json` (organiser, or itself)."""
-    found = await runtime.compute(engines.suggest, event_id, participant_id, role, min(k, settings.suggestions_max))
-    return [SuggestionPublic.of(s) for s in found]
+    k = min(k, runtime.settings.suggestions_max)
+    body = await runtime.compute(bodies.json, event_id, participant_id, role, k)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from matcher.engine import Suggestion
@@ -21,15 +23,21 @@ class SuggestionPublic(BaseModel):
     explanation: str
     details: dict[str, Any]
 
-    @classmethod
-    def of(cls, s: Suggestion) -> SuggestionPublic:
-        explanation = s.explanation
-        return cls(
-            id=s.id,
-            name=s.name,
-            role=s.role,
-            organisation=s.organisation,
-            score=round(s.score, 6),
-            explanation=explanation.text if explanation is not None else "",
-            details=explanation.as_dict() if explanation is not None else {},
-        )
+
+def suggestion_row(s: Suggestion) -> dict[str, Any]:
+    """One suggestion as the plain data of a :class:`SuggestionPublic`."""
+    explanation = s.explanation
+    return {
+        "id": s.id,
+        "name": s.name,
+        "role": s.role.value,
+        "organisation": s.organisation,
+        "score": round(s.score, 6),
+        "explanation": explanation.text if explanation is not None else "",
+        "details": explanation.as_dict() if explanation is not None else {},
+    }
+
+
+def suggestions_json(found: Iterable[Suggestion]) -> bytes:
+    """The JSON list of suggestions the route sends (serialized once, without a second validation)."""
+    return orjson.dumps([suggestion_row(s) for s in found], option=orjson.OPT_SERIALIZE_NUMPY)
