@@ -61,18 +61,24 @@ Example
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.errors import Infeasible, SolverFailed
 from matcher.meetings import Meeting
 from matcher.problems.meetings import WEIGHT_UNITS, MeetingProblem
-from matcher.schedule_constraints import ALL_CONSTRAINTS, ModelVars, violations_of
+from matcher.schedule_constraints import ALL_CONSTRAINTS, ModelVars
 from matcher.solvers.base import Limits, SolveResult, SolveStatus
+from matcher.solvers.meetings_cpsat_run import (
+    DETERMINISTIC_PER_SECOND,
+    ProgressCallback,
+    determinism_note,
+    run_model,
+    solve_stage,
+)
 from matcher.solvers.meetings_greedy import describe, greedy_placements, place_by_slot
 from matcher.solvers.meetings_selection import MeetingModel, build_selection, stage_level, with_fairness
 
@@ -82,21 +88,13 @@ if TYPE_CHECKING:
 __all__ = ["DETERMINISTIC_PER_SECOND", "CpSatMeetingSolver", "MeetingModel", "build_model", "build_selection"]
 
 IntArray = npt.NDArray[np.int64]
-ProgressCallback = Callable[[float, float], None]
-"""Called with (seconds since ``solve`` started, total weight) for every schedule found."""
 
-DETERMINISTIC_PER_SECOND = 1.0
-"""CP-SAT deterministic time units granted per second of a stage's time in deterministic mode."""
 SELECTION_SHARE = 0.4
 """Most of the time limit the selection step may use (unused time passes on to the placement)."""
 PLACE_ALL_SHARE = 0.4
 """Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
 RESERVE_SHARE = 0.05
 """Share of the time limit kept back for the final bound, should the result miss the selection's levels."""
-SELECTION_SUBSOLVERS = ("max_lp", "reduced_costs")
-"""CP-SAT subsolvers for the selection model: LP-based search proves its (nearly integral) optimum quickly."""
-LNS_ONLY_ABOVE = 20_000
-"""Placement models with more variables than this run CP-SAT's LNS workers only."""
 STAGE_SHARE = {"kept": 0.2, "coverage": 0.25, "floor": 0.25}
 """Most of a step's time a stage before the last may use (unused time passes on)."""
 
@@ -210,7 +208,7 @@ class CpSatMeetingSolver:
             wall_seconds=time.perf_counter() - start,
             solution=meetings,
             solver=self.name,
-            notes=(*notes, *more, _determinism_note(self.deterministic, limits, picked.wall or placed.wall)),
+            notes=(*notes, *more, determinism_note(self.deterministic, limits, picked.wall or placed.wall)),
         )
 
     def _place_all(
@@ -227,7 +225,7 @@ class CpSatMeetingSolver:
             return hint, "all placed slot by slot"
         seconds = PLACE_ALL_SHARE * (until - time.perf_counter())
         mm.hint(hint)
-        run = _solve(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, limits, self, start, n_selected, True)
+        run = solve_stage(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, limits, self, start, n_selected, True)
         if run is None or run[0].size <= hint.size:
             return hint, f"{hint.size} placed slot by slot, no better in {seconds:.0f}s"
         return run[0], f"{hint.size} placed slot by slot, {run[0].size} after CP-SAT"
@@ -275,7 +273,7 @@ class CpSatMeetingSolver:
             elif mm.selection and stage == "floor":
                 run = self._raise_floor(mm, chosen, seconds, limits, big)
             else:
-                run = _solve(mm, objective, seconds, limits, self, start, target, relaxed is not None)
+                run = solve_stage(mm, objective, seconds, limits, self, start, target, relaxed is not None)
             level_bound: int | None = None
             proven = False
             if run is None:
@@ -344,7 +342,7 @@ class CpSatMeetingSolver:
             test.clear_objective()
             lits = [test.get_bool_var_from_proto_index(x.index) for x in mm.literals]
             impose(test, f, lits, [test.get_bool_var_from_proto_index(z.index) for z in mm.covered])
-            status, found, solver = _cpsat(test, lits, left, limits, self, True, None)
+            status, found, solver = run_model(test, lits, left, limits, self, True, None)
             if status == "infeasible":
                 proven = True
                 break
@@ -369,7 +367,7 @@ class CpSatMeetingSolver:
         for stage, value in levels.items():
             if stage != "weight":
                 selection.model.add(selection.expr(stage) >= value)
-        run = _solve(selection, selection.expr("weight"), seconds, limits, self, time.perf_counter(), None, False)
+        run = solve_stage(selection, selection.expr("weight"), seconds, limits, self, time.perf_counter(), None, False)
         return None if run is None else run[2]
 
 
@@ -382,119 +380,7 @@ def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:
     return tuple(stage_level(problem, s, pl.pair[chosen], kept) for s in stages)
 
 
-def _solve(
-    mm: MeetingModel,
-    objective: cp_model.LinearExprT,
-    seconds: float,
-    limits: Limits,
-    owner: CpSatMeetingSolver,
-    start: float,
-    target: int | None,
-    report: bool,
-) -> tuple[IntArray, bool, int, bool] | None:
-    """Maximise ``objective``: (chosen literals, proven optimal, bound, stopped by the wall clock), or ``None``
-    when CP-SAT found no solution in time. ``target``, a proven upper bound on the objective, becomes its domain,
-    so CP-SAT stops as soon as it reaches it.
-    """
-    mm.model.maximize(objective)
-    if target is not None:
-        _cap(mm.model, target)
-    callback = _progress(mm, owner.on_solution, start) if report and owner.on_solution else None
-    status, chosen, solver = _cpsat(mm.model, mm.literals, seconds, limits, owner, mm.selection, callback)
-    if status == "infeasible":
-        problem = mm.problem
-        raise Infeasible(
-            "CP-SAT proved that the locked meetings cannot all hold together; change or remove some in locked.csv",
-            violations_of(problem, problem.locked_meetings),
-        )
-    if chosen is None:
-        return None
-    optimal = status == "optimal"
-    bound = round(solver.best_objective_bound)
-    params = solver.parameters
-    wall = not optimal and (not owner.deterministic or solver.deterministic_time < 0.99 * params.max_deterministic_time)
-    return chosen, optimal, bound, wall
-
-
-def _cpsat(
-    model: cp_model.CpModel,
-    literals: Sequence[cp_model.IntVar],
-    seconds: float,
-    limits: Limits,
-    owner: CpSatMeetingSolver,
-    selection: bool,
-    callback: cp_model.CpSolverSolutionCallback | None,
-) -> tuple[str, IntArray | None, cp_model.CpSolver]:
-    """Run CP-SAT configured for ``limits`` and the model kind; (status name, chosen literals or None, solver).
-
-    The selection model runs CP-SAT's LP-heavy subsolvers (its LP is nearly integral); a large placement model
-    runs only LNS (CP-SAT's full-problem workers do not keep up with ~50,000 variables on a few cores).
-    """
-    from ortools.sat.python import cp_model as cp
-
-    solver = cp.CpSolver()
-    params = solver.parameters
-    params.num_workers = limits.workers
-    params.random_seed = limits.seed
-    params.max_time_in_seconds = seconds
-    if owner.deterministic:
-        params.interleave_search = True
-        params.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
-    if selection:
-        params.subsolvers.extend(SELECTION_SUBSOLVERS)
-    elif len(literals) > LNS_ONLY_ABOVE:
-        params.use_lns_only = True
-    try:
-        status = solver.solve(model, callback)
-    except Exception as exc:  # OR-Tools surfaces C++ failures as RuntimeError
-        raise SolverFailed(f"CP-SAT failed: {exc}") from exc
-    if status == cp.MODEL_INVALID:
-        raise SolverFailed(f"CP-SAT rejected the model: {model.validate()}")
-    if status == cp.INFEASIBLE:
-        return "infeasible", None, solver
-    if status not in (cp.OPTIMAL, cp.FEASIBLE):
-        return "unknown", None, solver
-    values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-    index = np.fromiter((lit.index for lit in literals), dtype=np.int64, count=len(literals))
-    chosen = np.flatnonzero(values[index] > 0) if index.size else np.zeros(0, dtype=np.int64)
-    return ("optimal" if status == cp.OPTIMAL else "feasible"), chosen, solver
-
-
-def _cap(model: cp_model.CpModel, target: int) -> None:
-    """Give the (maximised, nonnegative) objective the domain ``[0, target]``: CP-SAT then knows the bound.
-
-    CP-SAT stores ``maximize(e)`` as ``minimize(-e)`` with ``scaling_factor = -1``; the domain applies to ``-e``.
-    (A solution callback calling ``stop_search`` would do the same, but aborts CP-SAT 9.15 in interleaved mode.)
-    """
-    objective = model.proto.objective
-    if objective.scaling_factor == -1.0 and objective.offset == 0 and not list(objective.domain):
-        objective.domain.extend([-target, 0])
-
-
-def _progress(mm: MeetingModel, report: ProgressCallback, start: float) -> cp_model.CpSolverSolutionCallback:
-    """A solution callback reporting (elapsed seconds, total weight) for every solution."""
-    from ortools.sat.python import cp_model as cp
-
-    weight = mm.expr("weight")
-
-    class Progress(cp.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            report(time.perf_counter() - start, float(self.value(weight)) / WEIGHT_UNITS)
-
-    return Progress()
-
-
 def _capacity_bound(problem: MeetingProblem) -> int:
     """A weak weight bound (units): the heaviest pairs that fit in all table-slots, each pair once."""
     weights = np.sort(problem.weight_units[np.unique(problem.placements.pair)])[::-1]
     return int(weights[: problem.n_tables * problem.n_slots].sum())
-
-
-def _determinism_note(deterministic: bool, limits: Limits, wall: bool) -> str:
-    if deterministic:
-        return (
-            f"deterministic: interleaved search on {limits.workers} workers, seed {limits.seed}, "
-            f"{DETERMINISTIC_PER_SECOND:g} deterministic time unit per second"
-            + ("; the wall clock stopped a stage first, so a rerun may differ" if wall else "")
-        )
-    return f"parallel portfolio on {limits.workers} workers, seed {limits.seed}: not reproducible run to run"
