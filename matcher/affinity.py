@@ -32,6 +32,10 @@ class Aggregation(StrEnum):
     TOPK_MEAN = "topk-mean"
 
 
+#: Neighbours a hubness offset averages over (see :mod:`matcher.hubness`).
+HUBNESS_K = 10
+
+
 @dataclass(frozen=True)
 class AffinityWeights:
     semantic: float = 0.70
@@ -58,10 +62,6 @@ class AffinityConfig:
     strict_ticket: bool = False
     #: Deals at which an investor's activity counts as full (log scale below it).
     activity_saturation: int = 50
-    #: Hubness correction of the semantic similarity (see :mod:`matcher.hubness`): its weight (``None``: the
-    #: model's measured weight from the registry, 0 when it has none) and the neighbours it averages over.
-    hubness_weight: float | None = None
-    hubness_k: int = 10
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def _semantic(semantic: float, hub: float, config: AffinityConfig) -> Component:
         return Component("semantic", value, config.weights.semantic)
     detail = (
         f"similarity {semantic:.2f} less {hub:.2f} for hubness (how close each side is to its "
-        f"{config.hubness_k} nearest profiles of the other's role)"
+        f"{HUBNESS_K} nearest profiles of the other's role)"
     )
     return Component("semantic", value, config.weights.semantic, detail)
 

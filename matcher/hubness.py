@@ -14,7 +14,7 @@ no offset: hubness cannot be estimated there.
 
 Example
 -------
->>> hubness = Hubness(index, k=10, weight=0.5)                     # doctest: +SKIP
+>>> hubness = Hubness.for_model(index, embedder.spec)              # doctest: +SKIP
 >>> round(hubness.pair(startup, mentor), 3)                        # doctest: +SKIP
 0.412
 """
@@ -25,6 +25,7 @@ import threading
 
 import numpy as np
 
+from matcher.affinity import HUBNESS_K
 from matcher.embed.registry import ModelSpec
 from matcher.profile_index import ProfileIndex
 from matcher.schema import Participant, Role
@@ -33,10 +34,8 @@ from matcher.schema import Participant, Role
 REGISTRY_FIELD = "hubness_weight"
 
 
-def weight_for(configured: float | None, spec: ModelSpec) -> float:
-    """The hubness weight to use: the configured one, else the model's from the registry, else 0."""
-    if configured is not None:
-        return max(0.0, configured)
+def weight_for(spec: ModelSpec) -> float:
+    """The model's measured hubness weight from the registry (0, no correction, when it has none)."""
     return max(0.0, float(spec.extra.get(REGISTRY_FIELD, 0.0)))
 
 
@@ -50,6 +49,11 @@ class Hubness:
         self.weight = weight
         self._lock = threading.Lock()
         self._offsets: dict[tuple[str, Role], float] = {}
+
+    @classmethod
+    def for_model(cls, index: ProfileIndex, spec: ModelSpec) -> Hubness:
+        """The correction the registry measured for ``spec`` (inactive for models without a weight)."""
+        return cls(index, HUBNESS_K, weight_for(spec))
 
     @property
     def active(self) -> bool:

@@ -13,7 +13,11 @@ from matcher.hubness import Hubness, weight_for
 from matcher.schema import Event, Role
 from tests.test_engine import brute_force
 
-HUB = AffinityConfig(hubness_weight=0.5, hubness_k=5)
+
+def corrected(engine: MatchEngine, k: int = 5, weight: float = 0.5) -> MatchEngine:
+    """The engine with a hubness correction (the registry gives all-MiniLM-L6-v2 none)."""
+    engine.hubness = Hubness(engine.index, k, weight)
+    return engine
 
 
 def offset_by_brute_force(engine: MatchEngine, owner: str, towards: Role, k: int) -> float:
@@ -26,7 +30,7 @@ def offset_by_brute_force(engine: MatchEngine, owner: str, towards: Role, k: int
 
 
 def test_offsets_equal_brute_force(sample_event: Event, embedder: Embedder) -> None:
-    engine = MatchEngine.build(sample_event, embedder, HUB)
+    engine = corrected(MatchEngine.build(sample_event, embedder))
     for mentor in sample_event.with_role(Role.MENTOR)[::9]:
         got = engine.hubness.of(mentor.id, Role.STARTUP)
         assert got == pytest.approx(offset_by_brute_force(engine, mentor.id, Role.STARTUP, 5), abs=1e-5)
@@ -35,7 +39,7 @@ def test_offsets_equal_brute_force(sample_event: Event, embedder: Embedder) -> N
 
 def test_pair_correction_is_symmetric_and_lowers_the_score(sample_event: Event, embedder: Embedder) -> None:
     plain = MatchEngine.build(sample_event, embedder)
-    engine = MatchEngine(sample_event, plain.index, embedder, HUB)
+    engine = corrected(MatchEngine(sample_event, plain.index, embedder, AffinityConfig()))
     startup, mentor = sample_event.with_role(Role.STARTUP)[0], sample_event.with_role(Role.MENTOR)[0]
     assert engine.hubness.pair(startup, mentor) == engine.hubness.pair(mentor, startup) > 0
     a, b = engine.pair(startup.id, mentor.id), engine.pair(mentor.id, startup.id)
@@ -45,7 +49,7 @@ def test_pair_correction_is_symmetric_and_lowers_the_score(sample_event: Event, 
 
 
 def test_suggestions_stay_exact_with_hubness(sample_event: Event, embedder: Embedder) -> None:
-    engine = MatchEngine.build(sample_event, embedder, HUB)
+    engine = corrected(MatchEngine.build(sample_event, embedder))
     for startup in sample_event.with_role(Role.STARTUP)[::11]:
         for role in (Role.MENTOR, Role.INVESTOR):
             got = [(s.id, s.score) for s in engine.suggest(startup.id, role, 10, explain=False)]
@@ -55,7 +59,7 @@ def test_suggestions_stay_exact_with_hubness(sample_event: Event, embedder: Embe
 
 
 def test_explanation_names_the_correction(tiny_event: Event, embedder: Embedder) -> None:
-    engine = MatchEngine.build(tiny_event, embedder, AffinityConfig(hubness_weight=0.5, hubness_k=1))
+    engine = corrected(MatchEngine.build(tiny_event, embedder), k=1)
     startup = tiny_event.with_role(Role.STARTUP)[0]
     top = engine.suggest(startup.id, Role.MENTOR, 1)[0]
     assert top.explanation is not None
@@ -71,10 +75,9 @@ def test_small_population_gets_no_offset(tiny_event: Event, embedder: Embedder) 
     assert hubness.pair(startup, mentor) == 0.0
 
 
-def test_weight_comes_from_config_then_registry(embedder: Embedder) -> None:
-    assert weight_for(None, embedder.spec) == 0.0  # all-MiniLM-L6-v2 has no measured weight
-    assert weight_for(0.3, embedder.spec) == 0.3
-    assert weight_for(-1.0, embedder.spec) == 0.0
+def test_weight_comes_from_the_registry(embedder: Embedder) -> None:
+    assert weight_for(embedder.spec) == 0.0  # all-MiniLM-L6-v2 has no measured weight
+    assert not MatchEngine.build(Event(name="e", participants=()), embedder).hubness.active
 
 
 def test_the_recommended_multilingual_model_has_a_measured_weight() -> None:
@@ -82,4 +85,4 @@ def test_the_recommended_multilingual_model_has_a_measured_weight() -> None:
 
     registry = load_registry()
     recommended = [s for s in registry.models.values() if s.recommended_multilingual]
-    assert recommended and all(weight_for(None, s) > 0 for s in recommended)
+    assert recommended and all(weight_for(s) > 0 for s in recommended)
