@@ -13,7 +13,9 @@ Example
 
 from __future__ import annotations
 
+import bisect
 import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +32,15 @@ from matcher.profile_index import ProfileIndex
 from matcher.profiles import split_sentences
 from matcher.schema import COMPLEMENTARY, Event, Participant, Role
 
-#: Units fetched per query unit on the first retrieval round (then x4 until the ranking is proven exact).
+#: Units fetched per query unit on the first retrieval round of an approximate index (then x4 until no unretrieved
+#: participant can enter the top k).
 FIRST_FETCH = 64
+#: Owners taken from a dense ranking at a time, in order of their best similarity.
+CHUNK = 64
+#: Up to this many query units, a dense ranking runs one matrix-vector product per unit.
+FEW_QUERIES = 3
+#: Added to a similarity bound: products of the same vectors computed by different kernels differ in the last bits.
+SLACK = 1e-5
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ class MatchEngine:
         index, stats = ProfileIndex.build(event, embedder, kind)
         return cls(event, index, embedder, config or AffinityConfig()), stats
 
+    def warm_explanations(self) -> None:
+        """Detect the language of every text unit now (explanations name differing languages; detection is cached),
+        so that the first suggestions do not pay for it."""
+        for unit in self.index.units:
+            detect(unit.text)
+
     def unit_vectors(self, participant_id: str) -> np.ndarray:
         """The vectors of a participant's text units."""
         return self.index.vectors_of(participant_id)
@@ -130,58 +145,83 @@ class MatchEngine:
             out.append(Suggestion(other.id, other.name, other.role, other.organisation, score, explanation))
         return tuple(out)
 
-    def _ranked(
-        self, me: Participant, role: Role, k: int
-    ) -> list[tuple[float, Participant, np.ndarray, tuple[Component, ...]]]:
+    def _ranked(self, me: Participant, role: Role, k: int) -> list[Ranked]:
         queries = self.index.vectors_of(me.id)
         if len(queries) == 0:
             return []
+        upper = self._upper(me.role, role)
+        if self.index.exact(role):
+            return self._ranked_dense(me, role, k, queries, upper)
+        return self._ranked_retrieved(me, role, k, queries, upper)
+
+    def _upper(self, mine: Role, theirs: Role) -> Callable[[float], float]:
+        """The best score a candidate with a given semantic similarity could reach (structured components at 1)."""
         w = self.config.weights
-        # Only the components that can apply to this pair of roles can lift an unretrieved candidate's score.
-        investor_pair = Role.INVESTOR in (me.role, role)
+        # Only the components that can apply to this pair of roles can lift a candidate's score.
+        investor_pair = Role.INVESTOR in (mine, theirs)
         structured = w.sectors + ((w.stage + w.ticket + w.activity) if investor_pair else 0.0)
+        total = w.semantic + structured
 
         def upper(semantic: float) -> float:
-            """The best score a candidate with this semantic similarity could reach (structured components at 1)."""
-            semantic = max(0.0, min(1.0, semantic))
-            total = w.semantic + structured
+            semantic = max(0.0, min(1.0, semantic + SLACK))
             return (w.semantic * semantic + structured) / total if total > 0 else 1.0
 
+        return upper
+
+    def _candidate(self, me: Participant, owner: str, queries: np.ndarray, vectors: np.ndarray) -> Ranked | None:
+        """The exact score of one allowed candidate (its similarities computed as :meth:`pair` does), else None."""
+        other = self.event.by_id.get(owner)
+        if other is None or self.rules.exclusion(me, other) is not None:
+            return None
+        sims = queries @ vectors.T
+        score, parts = self._score(me, other, sims)
+        return score, other, sims, parts
+
+    def _ranked_dense(
+        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
+    ) -> list[Ranked]:
+        """Exact top ``k`` from one product with every unit of ``role``: owners in order of their best similarity,
+        scored exactly until the k-th score beats what the next owner could reach."""
+        snapshot = self.index.dense(role)
+        if not snapshot.owners:
+            return []
+        best = _best_similarity(snapshot.vectors, queries)
+        if len(best) > len(snapshot.owners):
+            best = np.maximum.reduceat(best, snapshot.starts)
+        ranked: list[Ranked] = []
+        for i in _descending(best):
+            if len(ranked) >= k and ranked[k - 1][0] > upper(float(best[i])):
+                break  # no owner left can enter the top k
+            found = self._candidate(me, snapshot.owners[i], queries, snapshot.block(i))
+            if found is not None:
+                bisect.insort(ranked, found, key=_rank_key)
+                del ranked[k:]
+        return ranked
+
+    def _ranked_retrieved(
+        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
+    ) -> list[Ranked]:
+        """Top ``k`` from the (approximate) faiss index, widened until no unretrieved owner can enter it."""
         fetch = FIRST_FETCH
         seen: set[str] = set()
-        pending: list[tuple[float, str, Participant, np.ndarray]] = []  # heap of (-semantic, id, who, sims)
-        ranked: list[tuple[float, Participant, np.ndarray, tuple[Component, ...]]] = []
+        pending: list[tuple[float, str]] = []  # heap of (-best similarity, owner)
+        ranked: list[Ranked] = []
         while True:
             sims, labels, size = self.index.search(role, queries, fetch)
-            fresh = []
             for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
                 seen.add(owner)
-                other = self.event.by_id.get(owner)
-                if other is not None and self.rules.exclusion(me, other) is None:
-                    fresh.append(other)
-            if fresh:
-                # Semantic scores of all new candidates in one product; exact scores only where they can matter.
-                matrix, starts = self.index.vectors_of_many([o.id for o in fresh])
-                block = queries @ matrix.T
-                ends = [*starts[1:].tolist(), block.shape[1]]
-                for other, a, b in zip(fresh, starts.tolist(), ends, strict=True):
-                    pair_sims = block[:, a:b]
-                    semantic = aggregate(pair_sims, self.config.aggregation, self.config.top_k)
-                    heapq.heappush(pending, (-semantic, other.id, other, pair_sims))
+                best = float((queries @ self.index.vectors_of(owner).T).max(initial=-np.inf))
+                heapq.heappush(pending, (-best, owner))
             complete = fetch >= size or sims.shape[1] == 0
             # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
             ceiling = -np.inf if complete else float(sims[:, -1].max())
-            while pending:
-                kth = ranked[k - 1][0] if len(ranked) >= k else -np.inf
-                if kth > upper(-pending[0][0]):
-                    break  # no pending candidate can enter the top k
-                _, _, other, pair_sims = heapq.heappop(pending)
-                score, parts = self._score(me, other, pair_sims)
-                ranked.append((score, other, pair_sims, parts))
-                ranked.sort(key=lambda item: (-item[0], item[1].id))
-            if complete:
-                return ranked
-            if len(ranked) >= k and ranked[k - 1][0] >= upper(ceiling):
+            while pending and not (len(ranked) >= k and ranked[k - 1][0] > upper(-pending[0][0])):
+                _, owner = heapq.heappop(pending)
+                found = self._candidate(me, owner, queries, self.index.vectors_of(owner))
+                if found is not None:
+                    bisect.insort(ranked, found, key=_rank_key)
+                    del ranked[k:]
+            if complete or (len(ranked) >= k and ranked[k - 1][0] > upper(ceiling)):
                 return ranked
             fetch = min(size, fetch * 4)
 
@@ -222,3 +262,35 @@ class MatchEngine:
         sims = vectors[: len(left)] @ vectors[len(left) :].T
         i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
         return left[int(i)], right[int(j)], float(sims[i, j])
+
+
+Ranked = tuple[float, Participant, np.ndarray, tuple[Component, ...]]
+
+
+def _rank_key(item: Ranked) -> tuple[float, str]:
+    """Best first; ties broken by id."""
+    return -item[0], item[1].id
+
+
+def _best_similarity(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Each row's best similarity with any query: one matrix-vector product per query while there are few (a
+    matrix product with a few columns copies the whole matrix first, and costs several times more)."""
+    if len(queries) > FEW_QUERIES:
+        return np.asarray((queries @ vectors.T).max(axis=0))
+    best = vectors @ queries[0]
+    for query in queries[1:]:
+        np.maximum(best, vectors @ query, out=best)
+    return best
+
+
+def _descending(values: np.ndarray) -> Iterator[int]:
+    """The indices of ``values``, largest value first: the first ``CHUNK`` by a partial sort, the rest if needed."""
+    if len(values) <= CHUNK:
+        yield from np.argsort(-values, kind="stable").tolist()
+        return
+    head = np.argpartition(-values, CHUNK - 1)[:CHUNK]
+    yield from head[np.argsort(-values[head], kind="stable")].tolist()
+    rest = np.ones(len(values), dtype=bool)
+    rest[head] = False
+    tail = np.flatnonzero(rest)
+    yield from tail[np.argsort(-values[tail], kind="stable")].tolist()
