@@ -249,7 +249,7 @@ def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[st
 
 
 VARIANTS: dict[str, AffinityConfig] = {
-    "engine (default)": AffinityConfig(),
+    "engine": AffinityConfig(),  # the default settings; the key the issue fixes for the JSON
     "engine, top-k mean, semantic only": AffinityConfig(
         weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0), aggregation=Aggregation.TOPK_MEAN
     ),

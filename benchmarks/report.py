@@ -50,7 +50,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     """(benchmark, target, measured, met) for every issue target whose benchmark ran."""
     out: list[tuple[str, str, str, bool]] = []
     if f := _ok(results, "investors"):
-        e = f["methods"].get("engine") or f["methods"]["engine (default)"]
+        e = f["methods"]["engine"]
         out.append(("investors", "engine recall@10 >= 0.45", f"{e['recall@10']:.3f}", e["recall@10"] >= 0.45))
         out.append(("investors", "engine MRR >= 0.24", f"{e['mrr']:.3f}", e["mrr"] >= 0.24))
     if f := _ok(results, "scheduling"):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from benchmarks.investors import bm25_scores, metrics, ranks_of
+from benchmarks.investors import DEFAULT_DATA, bm25_scores, main, metrics, ranks_of
 
 
 def test_ranks_and_missing_ids() -> None:
@@ -28,3 +31,17 @@ def test_recall_and_mrr_by_hand() -> None:
 def test_bm25_prefers_the_matching_document() -> None:
     scores = bm25_scores("podcast archive search", ["radio podcast archive tools", "fashion resale", ""])
     assert scores[0] > 0 and scores[1] == 0 and scores[2] == 0
+
+
+def test_investor_benchmark_writes_the_json_shape_of_the_issue(tmp_path: Path) -> None:
+    """A short real run (first 3 companies, the real model, the real data set beside the project)."""
+    if not DEFAULT_DATA.is_file():
+        pytest.skip(f"the YC data set is not at {DEFAULT_DATA}")
+    out = tmp_path / "investors.json"
+    main(["--data", str(DEFAULT_DATA), "--limit", "3", "--cache", str(tmp_path / "cache.sqlite"), "--json", str(out)])
+    figures = json.loads(out.read_text())
+    assert figures["links"] > 0
+    assert {"engine", "popularity", "category overlap", "bm25"} <= set(figures["methods"])
+    for method in figures["methods"].values():
+        assert set(method) == {"recall@10", "mrr"}
+        assert 0.0 <= method["mrr"] <= 1.0 and 0.0 <= method["recall@10"] <= 1.0
