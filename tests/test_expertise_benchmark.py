@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import expertise
-from benchmarks.expertise import Rating, figures, load_dataset, load_ratings, task_of
+from benchmarks.expertise import figures, task_of
+from benchmarks.expertise_data import Rating, load_dataset, load_ratings
 from matcher.embed import Embedder
 from matcher.errors import InvalidInput
 
