@@ -1,8 +1,10 @@
 """The matching engine: affinity of any complementary pair, ranked suggestions, and candidate edges for solvers.
 
-Retrieval is exact for the exact index: candidates come from the faiss index of the target role, widened until
-the k-th best combined score is at least the best score any unretrieved participant could still reach
-(its semantic score is bounded by the last retrieved similarity; structured components by 1).
+Ranking is exact for the exact index: one pass computes every unit of the target role's similarity with the
+participant's units; candidates are then scored in order of their best similarity until the k-th best combined score
+beats the best score any remaining candidate could reach (its semantic score is bounded by its best similarity,
+structured components by 1). An approximate (HNSW) index retrieves candidates instead, widening the search until
+no unretrieved participant could enter the top k.
 
 Example
 -------
@@ -17,6 +19,7 @@ import bisect
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +29,7 @@ from matcher.errors import InvalidInput, Problem
 from matcher.explain import BestMatch, Explanation
 from matcher.filters import Exclusion, PairRules
 from matcher.hubness import Hubness
-from matcher.index import IndexKind
+from matcher.index import IndexKind, best_similarities
 from matcher.language import detect
 from matcher.profile_index import ProfileIndex
 from matcher.profiles import split_sentences
@@ -37,8 +40,6 @@ from matcher.schema import COMPLEMENTARY, Event, Participant, Role
 FIRST_FETCH = 64
 #: Owners taken from a dense ranking at a time, in order of their best similarity.
 CHUNK = 64
-#: Up to this many query units, a dense ranking runs one matrix-vector product per unit.
-FEW_QUERIES = 3
 #: Added to a similarity bound: products of the same vectors computed by different kernels differ in the last bits.
 SLACK = 1e-5
 
@@ -180,12 +181,12 @@ class MatchEngine:
     def _ranked_dense(
         self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
     ) -> list[Ranked]:
-        """Exact top ``k`` from one product with every unit of ``role``: owners in order of their best similarity,
+        """Exact top ``k`` from one pass over every unit of ``role``: owners in order of their best similarity,
         scored exactly until the k-th score beats what the next owner could reach."""
         snapshot = self.index.dense(role)
         if not snapshot.owners:
             return []
-        best = _best_similarity(snapshot.vectors, queries)
+        best = best_similarities(snapshot.vectors, queries)
         if len(best) > len(snapshot.owners):
             best = np.maximum.reduceat(best, snapshot.starts)
         ranked: list[Ranked] = []
@@ -255,7 +256,7 @@ class MatchEngine:
         return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best, languages=languages)
 
     def _best_sentences(self, own: str, other: str, unit_similarity: float) -> tuple[str, str, float]:
-        left, right = split_sentences(own) or (own,), split_sentences(other) or (other,)
+        left, right = _sentences(own) or (own,), _sentences(other) or (other,)
         if len(left) == 1 and len(right) == 1:
             return left[0], right[0], unit_similarity
         vectors = self.embedder.embed([*left, *right]).vectors
@@ -264,23 +265,15 @@ class MatchEngine:
         return left[int(i)], right[int(j)], float(sims[i, j])
 
 
+#: The sentences of a unit text, remembered: explanations split the same texts again and again.
+_sentences = lru_cache(maxsize=100_000)(split_sentences)
+
 Ranked = tuple[float, Participant, np.ndarray, tuple[Component, ...]]
 
 
 def _rank_key(item: Ranked) -> tuple[float, str]:
     """Best first; ties broken by id."""
     return -item[0], item[1].id
-
-
-def _best_similarity(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """Each row's best similarity with any query: one matrix-vector product per query while there are few (a
-    matrix product with a few columns copies the whole matrix first, and costs several times more)."""
-    if len(queries) > FEW_QUERIES:
-        return np.asarray((queries @ vectors.T).max(axis=0))
-    best = vectors @ queries[0]
-    for query in queries[1:]:
-        np.maximum(best, vectors @ query, out=best)
-    return best
 
 
 def _descending(values: np.ndarray) -> Iterator[int]:

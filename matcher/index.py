@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -38,6 +39,23 @@ def set_search_threads(threads: int) -> None:
     """Set how many OpenMP threads faiss searches use (for every thread), e.g. for one large batch search."""
     global _search_threads
     _search_threads = max(1, threads)
+
+
+#: faiss's SIMD inner products of one vector with many rows: ``(out, x, rows, d, n)`` (missing from its stubs).
+_inner_products: Callable[..., None] = faiss.fvec_inner_products_ny  # type: ignore[attr-defined]
+
+
+def best_similarities(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Each row's best inner product with any query row, computed row by row in one thread (no BLAS threads to
+    wake, and the same value for the same vector wherever it sits in the matrix)."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, d = vectors.shape
+    best = np.full(n, -np.inf, dtype=np.float32)
+    row = np.empty(n, dtype=np.float32)
+    for query in np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, d):
+        _inner_products(faiss.swig_ptr(row), faiss.swig_ptr(query), faiss.swig_ptr(vectors), d, n)
+        np.maximum(best, row, out=best)
+    return best
 
 
 class IndexKind(StrEnum):

@@ -10,7 +10,7 @@ Rows are labels: a unit's row number in the vector store is its faiss label. Rem
 (zeroed, owner ``None``) and are never returned again.
 
 :meth:`ProfileIndex.dense` hands out a read-only snapshot of one role's live vectors, grouped by owner, for exact
-ranking by one matrix product; it is rebuilt lazily after a change of that role.
+ranking in one pass over every vector; it is rebuilt lazily after a change of that role.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ class ProfileIndex:
             return scores, labels, index.size
 
     def exact(self, role: Role) -> bool:
-        """Whether the role's index is exact (then :meth:`dense` ranks exactly in one product)."""
+        """Whether the role's index is exact (then :meth:`dense` ranks exactly in one pass)."""
         with self._lock:
             return self.by_role[role].kind is IndexKind.EXACT
 

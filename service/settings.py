@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     suggestion_cache: int = Field(
         default=4096, ge=0, description="Suggestion lists remembered until their event changes (0: none)."
     )
-    compute_threads: int = Field(default=1, ge=1, le=64, description="Threads computing suggestions at once.")
+    compute_threads: int = Field(
+        default=0, ge=0, le=64, description="Threads computing suggestions at once (0: in the event loop itself)."
+    )
     job_workers: int = Field(default=1, ge=1, le=16, description="Schedules solved at the same time.")
     job_time_limit_max: float = Field(default=600.0, gt=0, description="Largest solver time limit of a job (s).")
     solver_workers: int = Field(default=2, ge=1, le=64, description="Threads of one CP-SAT solve.")

@@ -42,6 +42,10 @@ class SuggestionBodies:
         self._hits = 0
         self._misses = 0
 
+    def ready(self, slug: str) -> bool:
+        """Whether the event's engine is built (then a body takes about a millisecond, else a build first)."""
+        return self.engines.built(slug)
+
     def json(self, slug: str, participant: str, role: Role, k: int) -> bytes:
         """The ranked suggestions as JSON (a list of :class:`~service.schemas.suggestions.SuggestionPublic`)."""
         engine, stamp = self.engines.current(slug)

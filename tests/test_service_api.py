@@ -216,6 +216,9 @@ class _Failing:
     def built(self, slug: str) -> bool:
         return True
 
+    def ready(self, slug: str) -> bool:
+        return True
+
     def get(self, slug: str) -> Any:
         raise self.exc
 

@@ -98,7 +98,7 @@ async def suggestions(
 ) -> Response:
     """Ranked suggestions with scores and explanations, as `matcher suggest --json` (organiser, or itself)."""
     k = min(k, runtime.settings.suggestions_max)
-    body = await runtime.compute(bodies.json, event_id, participant_id, role, k)
+    body = await runtime.compute(bodies.json, event_id, participant_id, role, k, short=bodies.ready(event_id))
     return Response(body, media_type="application/json")
 
 
