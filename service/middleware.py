@@ -37,7 +37,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
-        declared = dict(scope.get("headers", ())).get(b"content-length")
+        headers = dict(scope.get("headers", ()))
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body (a GET): nothing to count
+            return
         if declared is not None and declared.isdigit() and int(declared) > limit:
             status, body = error_of(TooLarge(f"the request body is over {limit} bytes; send less"))
             await _send_json(send, status, body.model_dump(mode="json"))
