@@ -12,7 +12,6 @@ from starlette.testclient import TestClient
 from matcher.embed import EmbeddingBackend
 from matcher.engine import Suggestion
 from matcher.schema import Role
-from service.runtime import Runtime
 from service.schemas.suggestions import suggestions_json
 from service.suggestions import CacheStats, SuggestionBodies
 from tests.test_service_helpers import (
@@ -21,7 +20,9 @@ from tests.test_service_helpers import (
     csv_files,
     issue_key,
     load_event,
+    loaded_client,
     participant_body,
+    runtime_of,
     settings_for,
 )
 
@@ -30,14 +31,8 @@ URL = "/v1/events/tiny/participants/s1/suggestions?role=mentor&k=10"
 
 @pytest.fixture()
 def client(tmp_path: Path, backend: EmbeddingBackend) -> Iterator[TestClient]:
-    with client_for(settings_for(tmp_path), backend) as c:
-        load_event(c)
+    with loaded_client(tmp_path, backend) as c:
         yield c
-
-
-def _runtime(client: TestClient) -> Runtime:
-    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    return runtime
 
 
 def _served(client: TestClient, url: str = URL) -> bytes:
@@ -48,7 +43,7 @@ def _served(client: TestClient, url: str = URL) -> bytes:
 
 def _fresh(client: TestClient, pid: str = "s1", role: Role = Role.MENTOR, k: int = 10) -> bytes:
     """What the event's current engine computes now, without the cache."""
-    return suggestions_json(_runtime(client).engines.get("tiny").suggest(pid, role, k))
+    return suggestions_json(runtime_of(client).engines.get("tiny").suggest(pid, role, k))
 
 
 def _ids(body: bytes) -> list[str]:
@@ -56,7 +51,7 @@ def _ids(body: bytes) -> list[str]:
 
 
 def test_a_body_is_served_again_while_nothing_changes(client: TestClient) -> None:
-    bodies = _runtime(client).suggestions
+    bodies = runtime_of(client).suggestions
     before = bodies.stats()
     first, second = _served(client), _served(client)
     assert first == second == _fresh(client)
@@ -132,4 +127,4 @@ def test_size_zero_remembers_nothing(tmp_path: Path, backend: EmbeddingBackend) 
     with client_for(settings_for(tmp_path, suggestion_cache=0), backend) as client:
         load_event(client)
         assert _served(client) == _served(client) == _fresh(client)
-        assert _runtime(client).suggestions.stats() == CacheStats(0, 0)
+        assert runtime_of(client).suggestions.stats() == CacheStats(0, 0)

@@ -16,8 +16,14 @@ from matcher.engine import MatchEngine
 from matcher.profile_index import ProfileIndex, texts_to_embed
 from matcher.profiles import units_of
 from matcher.schema import COMPLEMENTARY, Document, Participant
-from service.runtime import Runtime
-from tests.test_service_helpers import ADMIN, client_for, load_event, participant_body, settings_for, wait_for_job
+from tests.test_service_helpers import (
+    ADMIN,
+    load_event,
+    loaded_client,
+    participant_body,
+    runtime_of,
+    wait_for_job,
+)
 
 M1_DESCRIPTION = (
     "Former head of digital at a public radio group; I help audio startups sell to broadcasters and negotiate "
@@ -28,19 +34,13 @@ M1_DESCRIPTION = (
 @pytest.fixture()
 def client(tmp_path: Path, backend: EmbeddingBackend) -> Iterator[TestClient]:
     """A service with its own embedding cache (the erasure test inspects it)."""
-    with client_for(settings_for(tmp_path), backend) as c:
-        load_event(c)
+    with loaded_client(tmp_path, backend) as c:
         yield c
-
-
-def _runtime(client: TestClient) -> Runtime:
-    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    return runtime
 
 
 def _suggested_ids(client: TestClient, event: str = "tiny") -> set[str]:
     """Every id suggested to anyone of the event, in every complementary role."""
-    engine = _runtime(client).engines.get(event)
+    engine = runtime_of(client).engines.get(event)
     seen: set[str] = set()
     for p in engine.event.participants:
         for role in COMPLEMENTARY[p.role]:
@@ -52,7 +52,7 @@ def _suggested_ids(client: TestClient, event: str = "tiny") -> set[str]:
 
 
 def test_changes_update_the_index_in_place(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    runtime = _runtime(client)
+    runtime = runtime_of(client)
     engine = runtime.engines.get("tiny")
     embedded: list[str] = []
     real_embed = Embedder.embed
@@ -88,7 +88,7 @@ def test_changes_update_the_index_in_place(client: TestClient, monkeypatch: pyte
 
 
 def test_deleting_a_participant_erases_it_everywhere(client: TestClient) -> None:
-    runtime = _runtime(client)
+    runtime = runtime_of(client)
     load_event(client, "other")  # the same people in another event: their texts stay cached
     twin = participant_body(
         "m9",
@@ -148,7 +148,7 @@ def test_deleting_a_participant_erases_it_everywhere(client: TestClient) -> None
 
 
 def test_deleting_an_event_erases_its_participants_vectors(client: TestClient) -> None:
-    runtime = _runtime(client)
+    runtime = runtime_of(client)
     model = runtime.hub.embedder("all-MiniLM-L6-v2").model_key
     units = runtime.engines.get("tiny").index.units
     keys = [text_key(t) for t in texts_to_embed(units)]

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from matcher.embed import EmbeddingBackend, ModelSpec
 from service.app import create_app
+from service.runtime import Runtime
 from service.settings import Settings
 from tests.conftest import TINY
 
@@ -52,6 +53,20 @@ def client_for(settings: Settings, backend: EmbeddingBackend) -> Iterator[TestCl
     """A started app (lifespan run) and its test client; 500s are answered, not raised."""
     with TestClient(app_for(settings, backend), raise_server_exceptions=False) as client:
         yield client
+
+
+@contextmanager
+def loaded_client(tmp_path: Path, backend: EmbeddingBackend) -> Iterator[TestClient]:
+    """A started app with its own embedding cache and the tiny event imported."""
+    with client_for(settings_for(tmp_path), backend) as client:
+        load_event(client)
+        yield client
+
+
+def runtime_of(client: TestClient) -> Runtime:
+    """The runtime of a started app."""
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    return runtime
 
 
 def bearer(key: str) -> dict[str, str]:
