@@ -1,6 +1,6 @@
 """The suggestions endpoint under load: real uvicorn on 127.0.0.1, 16 concurrent httpx clients, vs ``/healthz``.
 
-    python -m benchmarks.service [--quick] [--json FILE] [--requests N] [--concurrency C]
+    python -m benchmarks.service [--quick] [--no-cache] [--json FILE] [--requests N] [--concurrency C]
 
 One run: a generated event (10,000 mentors and 2,000 startups; ``--quick``: 500 and 100) is created and imported
 over HTTP into a fresh service (its own SQLite file; embeddings cached in ``var/bench-cache``, so only the first
@@ -8,6 +8,10 @@ run embeds), then ``N`` suggestion requests (random startups, role mentor, k=10,
 ``/healthz`` requests are sent by ``C`` concurrent clients. Reported: p50 / p99 latency and requests/s of both, and
 the suggestions' share of the ``/healthz`` rate (the same server, the same clients: the ceiling of this machine).
 Targets: p99 under 100 ms, and at least 30% of the ``/healthz`` rate. Traffic goes to loopback only, and stops.
+
+Startups are drawn with repetition, so the service serves some bodies from memory (unchanged event, same request):
+the report says how many. ``--no-cache`` turns that memory off (``MATCHER_SUGGESTION_CACHE=0``): every request
+computes its suggestions.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, admin_key: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, admin_key: str, port: int, cache: bool = True) -> subprocess.Popen[bytes]:
     """uvicorn with the service on 127.0.0.1:port, a fresh database, and the benchmark's embedding cache."""
     env = {
         **os.environ,
@@ -64,6 +68,7 @@ def start_server(data_dir: Path, admin_key: str, port: int) -> subprocess.Popen[
         "MATCHER_MAX_UPLOAD_BYTES": str(256 << 20),
         "HF_HUB_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
+        **({} if cache else {"MATCHER_SUGGESTION_CACHE": "0"}),
     }
     command = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
@@ -123,7 +128,20 @@ async def hammer(base_url: str, paths: list[str], concurrency: int, headers: dic
                 len(latencies) / seconds)  # fmt: skip
 
 
-def run(quick: bool, requests: int, concurrency: int, seed: int = 0) -> dict[str, Any]:
+def client_status(base_url: str) -> dict[str, Any]:
+    """The server's ``/readyz`` report (it counts the suggestion bodies served from memory)."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        status: dict[str, Any] = client.get("/readyz").json()
+        return status
+
+
+def cache_use(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """Suggestion bodies served from memory (hits) and computed (misses) between two reports."""
+    was, now = before.get("suggestion_cache") or {}, after.get("suggestion_cache") or {}
+    return {name: int(now.get(name, 0)) - int(was.get(name, 0)) for name in ("hits", "misses")}
+
+
+def run(quick: bool, requests: int, concurrency: int, seed: int = 0, cache: bool = True) -> dict[str, Any]:
     n_startups, n_mentors = (100, 500) if quick else (2000, 10000)
     files = event_files(n_startups, n_mentors, seed)
     admin_key = secrets.token_urlsafe(32)
@@ -132,7 +150,7 @@ def run(quick: bool, requests: int, concurrency: int, seed: int = 0) -> dict[str
     base_url = f"http://127.0.0.1:{port}"
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="matcher-bench-") as tmp:
-        server = start_server(Path(tmp), admin_key, port)
+        server = start_server(Path(tmp), admin_key, port, cache)
         try:
             with httpx.Client(base_url=base_url, timeout=60) as client:
                 wait_until(client, "/healthz", 120)
@@ -147,7 +165,9 @@ def run(quick: bool, requests: int, concurrency: int, seed: int = 0) -> dict[str
             asyncio.run(hammer(base_url, ["/healthz"] * warm, concurrency, {}))
             asyncio.run(hammer(base_url, suggestions[:warm], concurrency, organiser))
             health = asyncio.run(hammer(base_url, ["/healthz"] * requests, concurrency, {}))
+            before = client_status(base_url)
             suggest = asyncio.run(hammer(base_url, suggestions, concurrency, organiser))
+            served = cache_use(before, client_status(base_url))
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -158,6 +178,7 @@ def run(quick: bool, requests: int, concurrency: int, seed: int = 0) -> dict[str
         "healthz": asdict(health),
         "suggestions": asdict(suggest),
         "share_of_healthz": share,
+        "suggestion_cache": served,
         "targets": {"p99_ms": TARGET_P99_MS, "share_of_healthz": TARGET_SHARE},
         "met": {"p99": suggest.p99_ms < TARGET_P99_MS, "share": share >= TARGET_SHARE, "no_errors": not suggest.errors},
     }
@@ -174,6 +195,8 @@ def table(result: dict[str, Any]) -> str:
         f"event: {e['startups']} startups + {e['mentors']} mentors, imported in {e['import_seconds']:.1f} s; "
         f"{result['concurrency']} concurrent clients"
     )
+    cache = result["suggestion_cache"]
+    rows.append(f"suggestion bodies served from memory: {cache['hits']} (computed: {cache['misses']})")
     rows.append(
         f"suggestions at {100 * result['share_of_healthz']:.1f}% of the /healthz rate (target >= 30%: "
         f"{'met' if met['share'] else 'NOT met'}); p99 target < 100 ms: {'met' if met['p99'] else 'NOT met'}"
@@ -184,12 +207,13 @@ def table(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="A small event (runs in under a minute).")
+    parser.add_argument("--no-cache", action="store_true", help="Compute every suggestion (no remembered bodies).")
     parser.add_argument("--json", type=Path, help="Also write the results to this JSON file.")
     parser.add_argument("--requests", type=int, default=None, help="Requests per endpoint (default 500; quick 300).")
     parser.add_argument("--concurrency", type=int, default=16, help="Concurrent clients.")
     args = parser.parse_args()
     requests = args.requests or (300 if args.quick else 500)
-    result = run(args.quick, requests, args.concurrency)
+    result = run(args.quick, requests, args.concurrency, cache=not args.no_cache)
     print(table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

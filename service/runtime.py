@@ -10,7 +10,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 import anyio
@@ -127,6 +127,7 @@ class Runtime:
             "indexes_built": len(self.engines.slugs()),
             "jobs_running": self.jobs.running(),
             "error": r.error,
+            "suggestion_cache": asdict(self.suggestions.stats()),
         }
 
     def close(self) -> None:
