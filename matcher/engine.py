@@ -245,7 +245,7 @@ class MatchEngine:
         best = None
         languages: tuple[str, str] | None = None
         if sims.size:
-            i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+            i, j = divmod(int(sims.argmax()), sims.shape[1])
             own = self.index.unit(int(self.index.rows_of(a.id)[i]))
             other = self.index.unit(int(self.index.rows_of(b.id)[j]))
             own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
