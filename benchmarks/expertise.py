@@ -71,7 +71,7 @@ from matcher.schema import Document, Event, Participant, Role
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "expertise"
 PUBLISHED_LOSS = {"TPMS": 0.28, "SPECTER": 0.27, "SPECTER2": 0.22}
-ENGINE = "engine (default)"
+ENGINE = "engine"
 #: The engine's settings measured: the default, and the top-k mean aggregation.
 VARIANTS: dict[str, AffinityConfig] = {
     ENGINE: AffinityConfig(),
