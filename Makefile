@@ -49,7 +49,7 @@ test: lint typecheck unit bench-quick
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all --quick --out $(STORE)/bench-quick --expertise-data fixtures/expertise-sample
 
-# The full suite, for operators (15-25 minutes on 2 cores): benchmarks/results/<timestamp>.json and its report.
+# The full suite, for operators (~10 minutes on 2 cores with warm caches): benchmarks/results/<timestamp>.json + report.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all
 

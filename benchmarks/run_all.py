@@ -12,8 +12,8 @@ with the reason when it is missing), ``expertise`` (only with ``--expertise-data
 
 ``--quick`` shrinks every benchmark (small instances, short time limits, fewer requests; the cross-lingual
 benchmark is left out) so the whole run takes under 3 minutes; ``make test`` runs it in CI. The full run is for
-operators and takes 15-25 minutes on 2 cores. The exit code is 1 when a benchmark failed (skipped ones do not
-count), 0 otherwise.
+operators and takes about 10 minutes on 2 cores with warm embedding caches, more on the first run. The exit code
+is 1 when a benchmark failed (skipped ones do not count), 0 otherwise.
 """
 
 from __future__ import annotations
