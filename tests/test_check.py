@@ -10,8 +10,6 @@ The event is small enough to check by hand::
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from matcher.check import KNOWN_IDS, check, parse_meetings_csv
@@ -25,34 +23,11 @@ from matcher.schema import (
     Event,
     LockedMeeting,
     MeetingRequest,
-    Participant,
     RequestStatus,
-    Slot,
     Table,
     TableKind,
 )
-
-T0 = datetime(2026, 12, 10, 9, tzinfo=UTC)
-
-
-def person(pid: str, role: str, attendance: str = "onsite", **extra: object) -> Participant:
-    return Participant.model_validate(
-        {
-            "id": pid,
-            "name": pid,
-            "role": role,
-            "country": "FR",
-            "languages": "en",
-            "description": "-",
-            "attendance": attendance,
-            **extra,
-        }
-    )
-
-
-def slot(k: int) -> Slot:
-    return Slot(slot_id=f"S{k}", start=T0 + timedelta(minutes=20 * (k - 1)), end=T0 + timedelta(minutes=20 * k))
-
+from tests.builders import person, slot
 
 EVENT = Event(
     name="hand",

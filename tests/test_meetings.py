@@ -8,7 +8,6 @@ never exceeds the bound, a seed fixes the schedule, and re-planning an unchanged
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -28,40 +27,16 @@ from matcher.schema import (
     Event,
     LockedMeeting,
     MeetingRequest,
-    Participant,
     RequestStatus,
-    Slot,
     Table,
     TableKind,
 )
 from matcher.solvers.base import Limits, SolveStatus
 from matcher.solvers.meetings_cpsat import CpSatMeetingSolver
 from matcher.solvers.meetings_greedy import GreedyMeetingSolver
+from tests.builders import person, slots
 
-T0 = datetime(2026, 12, 10, 9, tzinfo=UTC)
 LIMITS = Limits(time_limit_s=20, seed=3)
-
-
-def person(pid: str, role: str, attendance: str = "onsite", **extra: object) -> Participant:
-    return Participant.model_validate(
-        {
-            "id": pid,
-            "name": pid,
-            "role": role,
-            "country": "FR",
-            "languages": "en",
-            "description": "-",
-            "attendance": attendance,
-            **extra,
-        }
-    )
-
-
-def slots(n: int) -> tuple[Slot, ...]:
-    return tuple(
-        Slot(slot_id=f"S{k + 1}", start=T0 + timedelta(minutes=20 * k), end=T0 + timedelta(minutes=20 * k + 20))
-        for k in range(n)
-    )
 
 
 def levels(problem: MeetingProblem, meetings: tuple[Meeting, ...]) -> tuple[int, int, float]:
