@@ -66,12 +66,8 @@ class MeetingPlan:
         if r.objective is not None and r.bound is not None and r.bound > 0:
             gap = max(0.0, (r.bound - r.objective) / r.bound)
         return {
-            "status": r.status.value,
-            "solver": r.solver,
-            "objective": r.objective,
-            "bound": r.bound,
+            **r.summary(digits=3),
             "gap": gap,
-            "solve_seconds": round(r.wall_seconds, 3),
             "meetings": len(self.meetings),
             "meetings_by_origin": dict(sorted(Counter(m.origin.value for m in self.meetings).items())),
             "participants_with_candidates": len(eligible),

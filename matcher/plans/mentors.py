@@ -79,11 +79,7 @@ class MentorPlan:
         histogram = Counter(load.get(mid, 0) for mid in self.problem.right_ids)
         r = self.result
         return {
-            "status": r.status.value,
-            "solver": r.solver,
-            "objective": r.objective,
-            "bound": r.bound,
-            "solve_seconds": round(r.wall_seconds, 4),
+            **r.summary(),
             "startups": self.problem.n_left,
             "mentors": self.problem.n_right,
             "assignments": len(self.assignments),

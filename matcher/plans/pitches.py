@@ -37,11 +37,7 @@ class PitchPlan:
         solution = r.solution
         pitches = solution.pitches if solution else ()
         return {
-            "status": r.status.value,
-            "solver": r.solver,
-            "objective": r.objective,
-            "bound": r.bound,
-            "solve_seconds": round(r.wall_seconds, 4),
+            **r.summary(),
             "startups": self.problem.n_startups,
             "investors": self.problem.n_investors,
             "sessions": self.problem.n_sessions,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from matcher.errors import InvalidInput
 
@@ -88,6 +88,16 @@ class SolveResult(Generic[T]):
         if self.objective is None or self.bound is None:
             return None
         return abs(self.bound - self.objective) / max(abs(self.bound), 1e-9)
+
+    def summary(self, digits: int = 4) -> dict[str, Any]:
+        """The head every plan's ``summary.json`` starts with: status, solver, objective, bound, solve seconds."""
+        return {
+            "status": self.status.value,
+            "solver": self.solver,
+            "objective": self.objective,
+            "bound": self.bound,
+            "solve_seconds": round(self.wall_seconds, digits),
+        }
 
 
 class Solver(Protocol[P_contra, S]):
