@@ -169,12 +169,13 @@ class MatchEngine:
 
         return upper
 
-    def _candidate(self, me: Participant, owner: str, queries: np.ndarray, vectors: np.ndarray) -> Ranked | None:
-        """The exact score of one allowed candidate (its similarities computed as :meth:`pair` does), else None."""
+    def _allowed(self, me: Participant, owner: str) -> Participant | None:
+        """The participant ``owner`` if the hard filters allow it as a candidate of ``me``, else None."""
         other = self.event.by_id.get(owner)
-        if other is None or self.rules.exclusion(me, other) is not None:
-            return None
-        sims = queries @ vectors.T
+        return None if other is None or self.rules.exclusion(me, other) is not None else other
+
+    def _scored(self, me: Participant, other: Participant, sims: np.ndarray) -> Ranked:
+        """The exact score of a candidate from its unit similarities (computed as :meth:`pair` does)."""
         score, parts = self._score(me, other, sims)
         return score, other, sims, parts
 
@@ -193,9 +194,9 @@ class MatchEngine:
         for i in _descending(best):
             if len(ranked) >= k and ranked[k - 1][0] > upper(float(best[i])):
                 break  # no owner left can enter the top k
-            found = self._candidate(me, snapshot.owners[i], queries, snapshot.block(i))
-            if found is not None:
-                bisect.insort(ranked, found, key=_rank_key)
+            other = self._allowed(me, snapshot.owners[i])
+            if other is not None:
+                bisect.insort(ranked, self._scored(me, other, queries @ snapshot.block(i).T), key=_rank_key)
                 del ranked[k:]
         return ranked
 
@@ -205,23 +206,24 @@ class MatchEngine:
         """Top ``k`` from the (approximate) faiss index, widened until no unretrieved owner can enter it."""
         fetch = FIRST_FETCH
         seen: set[str] = set()
-        pending: list[tuple[float, str]] = []  # heap of (-best similarity, owner)
+        # heap of (-best similarity, owner, participant, unit similarities) of the allowed owners retrieved so far
+        pending: list[tuple[float, str, Participant, np.ndarray]] = []
         ranked: list[Ranked] = []
         while True:
             sims, labels, size = self.index.search(role, queries, fetch)
             for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
                 seen.add(owner)
-                best = float((queries @ self.index.vectors_of(owner).T).max(initial=-np.inf))
-                heapq.heappush(pending, (-best, owner))
+                other = self._allowed(me, owner)
+                if other is not None:
+                    pair_sims = queries @ self.index.vectors_of(owner).T
+                    heapq.heappush(pending, (-float(pair_sims.max(initial=-np.inf)), owner, other, pair_sims))
             complete = fetch >= size or sims.shape[1] == 0
             # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
             ceiling = -np.inf if complete else float(sims[:, -1].max())
             while pending and not (len(ranked) >= k and ranked[k - 1][0] > upper(-pending[0][0])):
-                _, owner = heapq.heappop(pending)
-                found = self._candidate(me, owner, queries, self.index.vectors_of(owner))
-                if found is not None:
-                    bisect.insort(ranked, found, key=_rank_key)
-                    del ranked[k:]
+                _, _, other, pair_sims = heapq.heappop(pending)
+                bisect.insort(ranked, self._scored(me, other, pair_sims), key=_rank_key)
+                del ranked[k:]
             if complete or (len(ranked) >= k and ranked[k - 1][0] > upper(ceiling)):
                 return ranked
             fetch = min(size, fetch * 4)
