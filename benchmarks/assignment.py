@@ -23,11 +23,11 @@ import numpy as np
 
 from benchmarks.generate import GeneratedInstance, latent_affinity_instance
 from matcher.errors import Infeasible
-from matcher.problems.assignment import AssignmentProblem
-from matcher.solvers.base import Limits
-from matcher.solvers.flow import MinCostFlowSolver
-from matcher.solvers.greedy import GreedySolver
-from matcher.solvers.maxmin import MaxMinSolver
+from matcher.mentoring.flow import MinCostFlowSolver
+from matcher.mentoring.greedy import GreedySolver
+from matcher.mentoring.maxmin import MaxMinSolver
+from matcher.mentoring.problem import AssignmentProblem
+from matcher.solving.base import Limits
 
 FULL = [(2_000, 1_000, 100, 3, 8), (10_000, 2_000, 50, 3, 20)]
 QUICK = [(500, 250, 50, 3, 8), (2_000, 500, 30, 3, 16)]

@@ -33,9 +33,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from matcher.embed import Embedder, MemoryCache, ModelRegistry, ModelSpec, load_backend, load_registry
-from matcher.engine import MatchEngine
 from matcher.errors import InvalidInput, Problem
-from matcher.schema import Event, Participant, Role
+from matcher.event.schema import Event, Participant, Role
+from matcher.matching.engine import MatchEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "fixtures" / "crosslingual"

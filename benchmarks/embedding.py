@@ -20,9 +20,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from matcher.embed import Embedder, SentenceTransformerBackend, SqliteCache, load_registry
-from matcher.eventdir import load_event
-from matcher.profile_index import event_units
-from matcher.profiles import split_sentences
+from matcher.event.eventdir import load_event
+from matcher.matching.profile_index import event_units
+from matcher.matching.profiles import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -61,12 +61,12 @@ from benchmarks.expertise_data import (
     missing_data,
 )
 from benchmarks.textbaselines import Bm25, TfIdf, tokens
-from matcher.affinity import AffinityConfig, Aggregation
 from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
-from matcher.engine import MatchEngine
 from matcher.errors import MatchError, ModelUnavailable, SolverFailed
-from matcher.profile_index import ProfileIndex
-from matcher.schema import Document, Event, Participant, Role
+from matcher.event.schema import Document, Event, Participant, Role
+from matcher.matching.affinity import AffinityConfig, Aggregation
+from matcher.matching.engine import MatchEngine
+from matcher.matching.profile_index import ProfileIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "expertise"

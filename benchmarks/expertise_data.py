@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import InvalidInput, Problem
-from matcher.profiles import document_text
-from matcher.schema import Document
+from matcher.event.schema import Document
+from matcher.matching.profiles import document_text
 
 SET_NAME = re.compile(r"d_20_(\d+)")
 Key = tuple[str, str]  # (participant, paper)

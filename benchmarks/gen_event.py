@@ -1,4 +1,4 @@
-"""Seeded generator of large, realistic-looking B2B meeting events, as :class:`~matcher.schema.Event` objects.
+"""Seeded generator of large, realistic-looking B2B meeting events, as :class:`~matcher.event.schema.Event` objects.
 
 What makes it realistic: investor popularity is Zipf-skewed (a few investors are requested by hundreds of
 startups, far beyond their 18 slots), hosts keep a table all day, some people come only in the morning or the
@@ -28,9 +28,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from matcher.meetings import Origin, PriorityWeights
-from matcher.problems.meetings import MeetingProblem
-from matcher.schema import (
+from matcher.event.schema import (
     Availability,
     Conflict,
     Event,
@@ -42,8 +40,10 @@ from matcher.schema import (
     Table,
     TableKind,
 )
-from matcher.solvers.base import Limits
-from matcher.solvers.meetings_greedy import GreedyMeetingSolver
+from matcher.meetings.greedy import GreedyMeetingSolver
+from matcher.meetings.model import Origin, PriorityWeights
+from matcher.meetings.problem import MeetingProblem
+from matcher.solving.base import Limits
 
 __all__ = ["FULL", "QUICK", "GeneratedEvent", "generate_event"]
 

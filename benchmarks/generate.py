@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.problems.assignment import AssignmentProblem
-from matcher.problems.pitching import PitchingProblem
+from matcher.mentoring.problem import AssignmentProblem
+from matcher.pitching.problem import PitchingProblem
 
 __all__ = ["GeneratedInstance", "latent_affinity_instance", "pitching_instance"]
 

@@ -35,12 +35,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import numpy as np
 
 from benchmarks.textbaselines import bm25_scores
-from matcher.affinity import AffinityConfig, AffinityWeights, Aggregation
 from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
-from matcher.engine import MatchEngine
-from matcher.profile_index import ProfileIndex, texts_to_embed
-from matcher.profiles import units_of
-from matcher.schema import Document, Event, Participant, Role
+from matcher.event.schema import Document, Event, Participant, Role
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
+from matcher.matching.engine import MatchEngine
+from matcher.matching.profile_index import ProfileIndex, texts_to_embed
+from matcher.matching.profiles import units_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "yc-startups" / "Startups.csv"

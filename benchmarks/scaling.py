@@ -7,7 +7,7 @@ For each size ``n`` (default 100, 300, 1,000, 3,000, 10,000; ``--quick``: 100, 3
 startups and ``n/3`` mentors (:mod:`benchmarks.service_event`: one-sentence profiles of media and deep-tech
 clusters, written as CSV) through the same stages as ``matcher``:
 
-* ``validate``: ``participants.csv`` parsed and validated (:func:`matcher.eventdir.load_event`);
+* ``validate``: ``participants.csv`` parsed and validated (:func:`matcher.event.eventdir.load_event`);
 * ``embed``: every text unit and sentence encoded by the default model on a cold in-memory cache;
 * ``index``: the faiss profile index built from those vectors, and the first query (which fills the engine's
   lazy per-event caches);
@@ -80,13 +80,13 @@ def measure(n: int) -> dict[str, Any]:
     from benchmarks.gen_event import generate_event
     from benchmarks.service_event import event_files
     from matcher.embed import Embedder, MemoryCache, load_backend, load_registry
-    from matcher.engine import MatchEngine
-    from matcher.eventdir import load_event
-    from matcher.plans.mentors import MentorOptions, plan_mentors
-    from matcher.profile_index import event_units, texts_to_embed
-    from matcher.schema import Role
-    from matcher.solvers.base import Limits
-    from matcher.solvers.meetings_greedy import GreedyMeetingSolver
+    from matcher.event.eventdir import load_event
+    from matcher.event.schema import Role
+    from matcher.matching.engine import MatchEngine
+    from matcher.matching.profile_index import event_units, texts_to_embed
+    from matcher.meetings.greedy import GreedyMeetingSolver
+    from matcher.mentoring.plan import MentorOptions, plan_mentors
+    from matcher.solving.base import Limits
 
     spec = load_registry().resolve(None)
     backend = load_backend(spec)

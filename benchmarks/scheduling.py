@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.gen_event import FULL, QUICK, generate_event
-from matcher.check import check
-from matcher.meetings import Meeting
-from matcher.problems.meetings import WEIGHT_UNITS, MeetingProblem
-from matcher.solvers.base import Limits, SolveResult
-from matcher.solvers.meetings_cpsat import CpSatMeetingSolver, MeetingModel, build_model
-from matcher.solvers.meetings_greedy import GreedyMeetingSolver
+from matcher.meetings.check import check
+from matcher.meetings.cpsat import CpSatMeetingSolver, MeetingModel, build_model
+from matcher.meetings.greedy import GreedyMeetingSolver
+from matcher.meetings.model import Meeting
+from matcher.meetings.problem import WEIGHT_UNITS, MeetingProblem
+from matcher.solving.base import Limits, SolveResult
 
 __all__ = ["SWEEP", "Row", "lp_bound", "main", "run", "sweep", "table"]
 

@@ -11,9 +11,7 @@ The public API, pinned by ``tests/test_public_api.py``. A typical use::
         print(s.id, round(s.score, 3), s.explanation.text)
 """
 
-from matcher.affinity import AffinityConfig, AffinityWeights, Aggregation
 from matcher.embed import Embedder, MemoryCache, ModelRegistry, ModelSpec, SqliteCache, load_backend, load_registry
-from matcher.engine import MatchEngine, PairScore, Suggestion
 from matcher.errors import (
     ConstraintViolation,
     Infeasible,
@@ -24,18 +22,20 @@ from matcher.errors import (
     SolverFailed,
     UnknownName,
 )
-from matcher.eventdir import load_event
-from matcher.explain import Explanation
-from matcher.index import IndexKind, VectorIndex
-from matcher.meetings import Meeting, Origin, PriorityWeights
-from matcher.plans.meetings import MeetingOptions, MeetingPlan, plan_meetings
-from matcher.plans.mentors import Fairness, MentorOptions, MentorPlan, plan_mentors
-from matcher.plans.pitches import PitchPlan, plan_pitches
-from matcher.profile_index import ProfileIndex
-from matcher.schema import Event, Participant, Role, Stage
-from matcher.solvers.base import Limits, SolveResult, SolveStatus
-from matcher.solvers.registry import SolverName, get_solver
-from matcher.validate import parse_event
+from matcher.event.eventdir import load_event
+from matcher.event.schema import Event, Participant, Role, Stage
+from matcher.event.validate import parse_event
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
+from matcher.matching.engine import MatchEngine, PairScore, Suggestion
+from matcher.matching.explain import Explanation
+from matcher.matching.index import IndexKind, VectorIndex
+from matcher.matching.profile_index import ProfileIndex
+from matcher.meetings.model import Meeting, Origin, PriorityWeights
+from matcher.meetings.plan import MeetingOptions, MeetingPlan, plan_meetings
+from matcher.mentoring.plan import Fairness, MentorOptions, MentorPlan, plan_mentors
+from matcher.pitching.plan import PitchPlan, plan_pitches
+from matcher.registry import SolverName, get_solver
+from matcher.solving.base import Limits, SolveResult, SolveStatus
 
 __all__ = [
     "AffinityConfig",

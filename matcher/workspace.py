@@ -13,15 +13,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.affinity import AffinityConfig
 from matcher.embed.backends import load_backend
 from matcher.embed.cache import SqliteCache
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.embed.registry import ModelRegistry, ModelSpec
-from matcher.engine import MatchEngine
-from matcher.index import IndexKind
-from matcher.profile_index import ProfileIndex, event_units, fingerprint
-from matcher.schema import Event
+from matcher.event.schema import Event
+from matcher.matching.affinity import AffinityConfig
+from matcher.matching.engine import MatchEngine
+from matcher.matching.index import IndexKind
+from matcher.matching.profile_index import ProfileIndex, event_units, fingerprint
 
 
 def _slug(text: str) -> str:

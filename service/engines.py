@@ -1,8 +1,9 @@
 """One match engine per event, in memory: built lazily from the database and the embedding cache, then kept current.
 
-The expensive part of an engine is its :class:`~matcher.profile_index.ProfileIndex`; it is built once per event and
-then changed in place, one participant at a time (``put``/``remove``). The cheap part, the frozen ``Event`` with
-its pair rules, is reloaded from the database after every change, and a new :class:`~matcher.engine.MatchEngine`
+The expensive part of an engine is its :class:`~matcher.matching.profile_index.ProfileIndex`; it is built once per
+event and then changed in place, one participant at a time (``put``/``remove``). The cheap part, the frozen
+``Event`` with its pair rules, is reloaded from the database after every change, and a new
+:class:`~matcher.matching.engine.MatchEngine`
 wraps the same index. Readers take the current engine without waiting (an attribute read); writers hold the
 event's lock from their database commit until the new engine is in place, so changes apply in commit order.
 Every engine put in place gets a new stamp (never reused, even for a re-created event): results computed by an
@@ -24,10 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.engine import MatchEngine, Suggestion
-from matcher.profile_index import ProfileIndex
-from matcher.profiles import TextUnit
-from matcher.schema import Event, Participant, Role
+from matcher.event.schema import Event, Participant, Role
+from matcher.matching.engine import MatchEngine, Suggestion
+from matcher.matching.profile_index import ProfileIndex
+from matcher.matching.profiles import TextUnit
 from service.db.session import Database
 from service.embedding import EmbeddingHub
 from service.schemas.events import EventSettings

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy.orm import Session
 
-from matcher.meetings import Meeting
+from matcher.meetings.model import Meeting
 from service.db.session import Database
 from service.engines import EngineCache
 from service.errors import INTERNAL, error_of

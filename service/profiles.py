@@ -1,7 +1,7 @@
 """Changes that touch the database, the embedding cache and the index together: events, participants, imports.
 
 Every change of a participant embeds only that participant's texts (through the cache) and updates the event's
-index in place; an import validates every file with :func:`~matcher.validate.parse_event` first (nothing is stored
+index in place; an import validates every file with :func:`~matcher.event.validate.parse_event` first (nothing is stored
 when anything is invalid) and rebuilds the index from the cache. Erasure deletes a participant's rows, cancels its
 meetings in stored schedules, removes its index entries and deletes the cached vectors of its texts that no other
 participant uses (the ``participant_texts`` ledger knows who uses which text).
@@ -24,10 +24,10 @@ import numpy as np
 
 from matcher.embed.cache import text_key
 from matcher.embed.embedder import Embedder
-from matcher.profile_index import ProfileIndex, texts_to_embed
-from matcher.profiles import TextUnit, units_of
-from matcher.schema import Document, Event, Participant
-from matcher.validate import parse_event
+from matcher.event.schema import Document, Event, Participant
+from matcher.event.validate import parse_event
+from matcher.matching.profile_index import ProfileIndex, texts_to_embed
+from matcher.matching.profiles import TextUnit, units_of
 from service.db.session import Database
 from service.embedding import EmbeddingHub
 from service.engines import EngineCache

@@ -17,7 +17,7 @@ import anyio
 import anyio.to_thread
 
 from matcher.embed import load_backend, load_registry
-from matcher.eventdir import read_event_files
+from matcher.event.eventdir import read_event_files
 from service.db.migrate import upgrade
 from service.db.session import Database
 from service.embedding import BackendLoader, EmbeddingHub

@@ -1,7 +1,7 @@
 """The three schedule kinds, as jobs: options in, the core's plan, result rows out (no logic of their own).
 
-``mentors`` calls :func:`~matcher.plans.mentors.plan_mentors`, ``pitches``
-:func:`~matcher.plans.pitches.plan_pitches`, ``meetings`` :func:`~matcher.plans.meetings.plan_meetings`; the
+``mentors`` calls :func:`~matcher.mentoring.plan.plan_mentors`, ``pitches``
+:func:`~matcher.pitching.plan.plan_pitches`, ``meetings`` :func:`~matcher.meetings.plan.plan_meetings`; the
 result is the plan's ``summary()`` (the CLI's ``summary.json``) and one :class:`JobItem` per assignment, pitch,
 jury seat or meeting. :func:`result_csv` gives the same columns as the CLI's CSV files, plus ``status``.
 """
@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.engine import MatchEngine
 from matcher.exports.tables import csv_text
-from matcher.meetings import Meeting, Origin, PriorityWeights
-from matcher.plans.meetings import MeetingOptions, plan_meetings
-from matcher.plans.mentors import MentorOptions, plan_mentors
-from matcher.plans.pitches import plan_pitches
-from matcher.solvers.base import Limits
-from matcher.solvers.registry import SolverName
+from matcher.matching.engine import MatchEngine
+from matcher.meetings.model import Meeting, Origin, PriorityWeights
+from matcher.meetings.plan import MeetingOptions, plan_meetings
+from matcher.mentoring.plan import MentorOptions, plan_mentors
+from matcher.pitching.plan import plan_pitches
+from matcher.registry import SolverName
+from matcher.solving.base import Limits
 from service.schemas.jobs import (
     JobItem,
     JobKind,

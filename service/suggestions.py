@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from matcher.schema import Role
+from matcher.event.schema import Role
 from service.engines import EngineCache
 from service.schemas.suggestions import suggestions_json
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from matcher.meetings import Meeting, Origin
+from matcher.meetings.model import Meeting, Origin
 from service.schedules import Schedule
 from service.schemas.jobs import ScheduleCreate
 from service.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from matcher.schema import Participant, Slot
+from matcher.event.schema import Participant, Slot
 
 T0 = datetime(2026, 12, 10, 9, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from matcher.embed import Embedder, EmbeddingBackend, MemoryCache, ModelRegistry, load_backend, load_registry
-from matcher.eventdir import load_event
-from matcher.schema import Event
+from matcher.event.eventdir import load_event
+from matcher.event.schema import Event
 
 # Property tests draw the same examples on every run, so CI is not flaky; HYPOTHESIS_PROFILE=explore draws anew.
 settings.register_profile("ci", derandomize=True)

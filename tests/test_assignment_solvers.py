@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import latent_affinity_instance
 from matcher.errors import Infeasible, InvalidInput, UnknownName
-from matcher.problems.assignment import Assignment, AssignmentProblem, check, explain_infeasibility
-from matcher.problems.constraints import ConstraintName
-from matcher.solvers.base import Limits, SolveStatus
-from matcher.solvers.flow import MinCostFlowSolver
-from matcher.solvers.greedy import GreedySolver
-from matcher.solvers.maxmin import MAXMIN_SCALE, MaxMinSolver
-from matcher.solvers.registry import SolverName, get_solver
+from matcher.mentoring.flow import MinCostFlowSolver
+from matcher.mentoring.greedy import GreedySolver
+from matcher.mentoring.maxmin import MAXMIN_SCALE, MaxMinSolver
+from matcher.mentoring.problem import Assignment, AssignmentProblem, check, explain_infeasibility
+from matcher.registry import SolverName, get_solver
+from matcher.solving.base import Limits, SolveStatus
+from matcher.solving.rows import ConstraintName
 
 FAST = Limits(time_limit_s=10, seed=0, workers=1)
 TOL = 1e-5

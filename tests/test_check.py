@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.check import KNOWN_IDS, check, parse_meetings_csv
 from matcher.errors import ConstraintViolation, InvalidInput
-from matcher.meetings import Meeting, Origin
-from matcher.schedule_constraints import ALL_CONSTRAINTS, Rule, allowed_kinds
-from matcher.schema import (
+from matcher.event.schema import (
     Attendance,
     Availability,
     Conflict,
@@ -27,6 +24,9 @@ from matcher.schema import (
     Table,
     TableKind,
 )
+from matcher.meetings.check import KNOWN_IDS, check, parse_meetings_csv
+from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule, allowed_kinds
+from matcher.meetings.model import Meeting, Origin
 from tests.builders import person, slot
 
 EVENT = Event(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from matcher.cli.app import app
 from tests.conftest import TINY
 
 runner = CliRunner()
@@ -78,7 +78,7 @@ def test_models_list_json() -> None:
 
 
 def test_published_json_schema_is_current() -> None:
-    from matcher.jsonschema import event_json_schema
+    from matcher.event.jsonschema import event_json_schema
 
     published = json.loads((TINY.parents[1] / "docs" / "event-schema.json").read_text(encoding="utf-8"))
     assert published == event_json_schema(), "run `matcher schema --out docs/event-schema.json`"

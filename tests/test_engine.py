@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.affinity import AffinityConfig, Aggregation
 from matcher.embed import Embedder, EmbeddingBackend, SqliteCache
-from matcher.engine import MatchEngine
 from matcher.errors import InvalidInput, UnknownName
-from matcher.filters import Exclusion
-from matcher.index import IndexKind
-from matcher.schema import COMPLEMENTARY, Conflict, Event, MeetingRequest, Participant, Role
+from matcher.event.schema import COMPLEMENTARY, Conflict, Event, MeetingRequest, Participant, Role
+from matcher.matching.affinity import AffinityConfig, Aggregation
+from matcher.matching.engine import MatchEngine
+from matcher.matching.filters import Exclusion
+from matcher.matching.index import IndexKind
 
 TEXTS = [
     "Speech recognition that turns radio archives into searchable podcast clips for broadcasters.",
@@ -181,8 +181,8 @@ def test_same_input_same_output(tiny_event: Event, backend: EmbeddingBackend) ->
 def test_incremental_put_and_remove_match_a_full_rebuild(tiny_event: Event, embedder: Embedder) -> None:
     from dataclasses import replace
 
-    from matcher.profile_index import texts_to_embed
-    from matcher.profiles import units_of
+    from matcher.matching.profile_index import texts_to_embed
+    from matcher.matching.profiles import units_of
 
     engine = MatchEngine.build(tiny_event, embedder)
     index = engine.index

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.affinity import AffinityConfig
 from matcher.embed import Embedder
-from matcher.engine import MatchEngine
-from matcher.hubness import Hubness, weight_for
-from matcher.schema import Event, Role
+from matcher.event.schema import Event, Role
+from matcher.matching.affinity import AffinityConfig
+from matcher.matching.engine import MatchEngine
+from matcher.matching.hubness import Hubness, weight_for
 from tests.test_engine import brute_force
 
 

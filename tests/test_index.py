@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.index import IndexKind, VectorIndex
+from matcher.matching.index import IndexKind, VectorIndex
 
 
 def unit_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:

@@ -15,13 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.gen_event import generate_event
-from matcher.check import check
 from matcher.errors import Infeasible, InvalidInput
-from matcher.meetings import Meeting, Origin, PriorityWeights
-from matcher.problems.meetings import MeetingProblem
-from matcher.replan import compare, replan
-from matcher.schedule_constraints import Rule
-from matcher.schema import (
+from matcher.event.schema import (
     Availability,
     Conflict,
     Event,
@@ -31,9 +26,14 @@ from matcher.schema import (
     Table,
     TableKind,
 )
-from matcher.solvers.base import Limits, SolveStatus
-from matcher.solvers.meetings_cpsat import CpSatMeetingSolver
-from matcher.solvers.meetings_greedy import GreedyMeetingSolver
+from matcher.meetings.check import check
+from matcher.meetings.constraints import Rule
+from matcher.meetings.cpsat import CpSatMeetingSolver
+from matcher.meetings.greedy import GreedyMeetingSolver
+from matcher.meetings.model import Meeting, Origin, PriorityWeights
+from matcher.meetings.problem import MeetingProblem
+from matcher.meetings.replan import compare, replan
+from matcher.solving.base import Limits, SolveStatus
 from tests.builders import person, slots
 
 LIMITS = Limits(time_limit_s=20, seed=3)

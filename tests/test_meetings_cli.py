@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from matcher.cli.app import app
 from tests.conftest import TINY
 
 runner = CliRunner()

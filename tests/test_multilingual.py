@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from matcher.cli.app import app
 from matcher.embed import Embedder, EmbeddingBackend, MemoryCache, ModelSpec, load_backend, load_registry
 from matcher.errors import ModelUnavailable
 

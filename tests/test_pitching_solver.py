@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import pitching_instance
 from matcher.errors import Infeasible, InvalidInput
-from matcher.problems.pitching import (
+from matcher.pitching.cpsat import PitchingSolver
+from matcher.pitching.problem import (
     JurySeat,
     Pitch,
     PitchingProblem,
@@ -19,8 +20,7 @@ from matcher.problems.pitching import (
     explain_infeasibility,
     max_placements,
 )
-from matcher.solvers.base import Limits, SolveStatus
-from matcher.solvers.pitching import PitchingSolver
+from matcher.solving.base import Limits, SolveStatus
 
 FAST = Limits(time_limit_s=10, seed=0, workers=1)
 

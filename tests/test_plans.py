@@ -8,12 +8,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from matcher.cli.app import app
 from matcher.embed import Embedder
-from matcher.engine import MatchEngine
-from matcher.plans.mentors import MentorOptions, plan_mentors
-from matcher.problems.assignment import check
-from matcher.schema import Event, Role
+from matcher.event.schema import Event, Role
+from matcher.matching.engine import MatchEngine
+from matcher.mentoring.plan import MentorOptions, plan_mentors
+from matcher.mentoring.problem import check
 
 runner = CliRunner()
 

@@ -119,7 +119,7 @@ def test_import_reports_every_problem_at_once_and_stores_nothing(client: TestCli
 def test_suggestions_are_the_cli_json(
     client: TestClient, tmp_path: Path, backend: EmbeddingBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from matcher.cli import app as cli
+    from matcher.cli.app import app as cli
 
     load_event(client)
     monkeypatch.setattr("matcher.workspace.load_backend", lambda spec: backend)

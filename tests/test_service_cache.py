@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from matcher.embed import EmbeddingBackend
-from matcher.engine import Suggestion
-from matcher.schema import Role
+from matcher.event.schema import Role
+from matcher.matching.engine import Suggestion
 from service.schemas.suggestions import suggestions_json
 from service.suggestions import CacheStats, SuggestionBodies
 from tests.test_service_helpers import (

@@ -12,10 +12,10 @@ from starlette.testclient import TestClient
 from matcher.embed import EmbeddingBackend, SqliteCache
 from matcher.embed.cache import text_key
 from matcher.embed.embedder import Embedder
-from matcher.engine import MatchEngine
-from matcher.profile_index import ProfileIndex, texts_to_embed
-from matcher.profiles import units_of
-from matcher.schema import COMPLEMENTARY, Document, Participant
+from matcher.event.schema import COMPLEMENTARY, Document, Participant
+from matcher.matching.engine import MatchEngine
+from matcher.matching.profile_index import ProfileIndex, texts_to_embed
+from matcher.matching.profiles import units_of
 from tests.test_service_helpers import (
     ADMIN,
     load_event,

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from matcher.affinity import AffinityConfig, AffinityWeights
-from matcher.schema import Participant
+from matcher.event.schema import Participant
+from matcher.matching.affinity import AffinityConfig, AffinityWeights
 from service.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from service.db.models import Base, ParticipantRow
 from service.db.session import Database

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from matcher.cli.app import app
 from matcher.errors import InvalidInput, Problem
-from matcher.validate import parse_event
+from matcher.event.validate import parse_event
 
 HEADER = "id,name,role,organisation,country,languages,sectors,description,stage,ticket_min_eur,ticket_max_eur"
 GOOD = "s1,Lumen,startup,Lumen,FR,fr;en,audio,Radio archives as podcast clips.,seed,800000,"

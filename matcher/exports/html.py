@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from html import escape
 from zoneinfo import ZoneInfo
 
+from matcher.event.schema import Event
 from matcher.exports.ics import event_timezone, location
-from matcher.meetings import Meeting
-from matcher.schema import Event
+from matcher.meetings.model import Meeting
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #111; }

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from matcher.meetings import Meeting
-from matcher.schema import Attendance, Event, TableKind
+from matcher.event.schema import Attendance, Event, TableKind
+from matcher.meetings.model import Meeting
 
 #: Placeholder link of an online room; the organiser's video tool replaces it.
 ONLINE_LINK = "https://meet.example.org/{event}/{table}"

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from matcher.event.schema import Event
 from matcher.exports.html import agenda_html
 from matcher.exports.ics import participant_calendar
-from matcher.meetings import Meeting
-from matcher.plans.meetings import MeetingPlan
-from matcher.plans.mentors import MentorPlan
-from matcher.plans.pitches import PitchPlan
-from matcher.schema import Event
+from matcher.meetings.model import Meeting
+from matcher.meetings.plan import MeetingPlan
+from matcher.mentoring.plan import MentorPlan
+from matcher.pitching.plan import PitchPlan
 
 
 def write_text(path: Path, text: str) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from matcher.errors import UnknownName
+from matcher.event.schema import Role
 from matcher.exports.ics import participant_calendar
-from matcher.schema import Role
 from service.deps import (
     EnginesDep,
     EventId,

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from matcher.errors import InvalidInput, Problem
-from matcher.schema import RequestStatus
+from matcher.event.schema import RequestStatus
 from service.deps import EnginesDep, EventId, MemberDep, PageDep, SessionDep
 from service.engines import EngineCache
 from service.exceptions import Forbidden

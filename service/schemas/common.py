@@ -7,7 +7,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.errors import ConstraintViolation, Problem
-from matcher.schema import Identifier
+from matcher.event.schema import Identifier
 
 __all__ = ["Body", "ErrorBody", "Identifier", "Page", "ProblemOut", "ViolationOut"]
 

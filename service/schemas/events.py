@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, Strict
 
-from matcher.affinity import AffinityConfig, AffinityWeights, Aggregation
-from matcher.schema import Identifier
+from matcher.event.schema import Identifier
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
 from service.schemas.common import Body
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, Strict
 
-from matcher.plans.meetings import MeetingSolver
-from matcher.plans.mentors import Fairness
+from matcher.meetings.plan import MeetingSolver
+from matcher.mentoring.plan import Fairness
 from service.schemas.common import Body, ErrorBody
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, Strict, model_validator
 
-from matcher.schema import Identifier
+from matcher.event.schema import Identifier
 from service.schemas.common import Body
 
 

@@ -1,7 +1,7 @@
 """Participants over HTTP: JSON lists where the CSV has ``;``-separated cells; the core validates the values.
 
-:func:`to_records` turns a body into the core's frozen :class:`~matcher.schema.Participant` and
-:class:`~matcher.schema.Document` records with the very validators ``matcher validate`` applies to CSV rows; a
+:func:`to_records` turns a body into the core's frozen :class:`~matcher.event.schema.Participant` and
+:class:`~matcher.event.schema.Document` records with the very validators ``matcher validate`` applies to CSV rows; a
 problem is reported as :class:`~matcher.errors.InvalidInput` with file ``body`` and the column at fault.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from matcher.errors import InvalidInput, Problem
-from matcher.schema import Attendance, Document, Identifier, Participant, Role, Stage
+from matcher.event.schema import Attendance, Document, Identifier, Participant, Role, Stage
 from service.schemas.common import Body
 
 TEXT_MAX = 20_000

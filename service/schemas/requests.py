@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from matcher.schema import Identifier, RequestStatus
+from matcher.event.schema import Identifier, RequestStatus
 from service.schemas.common import Body
 
 

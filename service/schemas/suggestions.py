@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from matcher.engine import Suggestion
-from matcher.schema import Role
+from matcher.event.schema import Role
+from matcher.matching.engine import Suggestion
 
 
 class SuggestionPublic(BaseModel):

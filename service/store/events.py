@@ -1,6 +1,6 @@
 """Events in the database: create, find, list, delete, count, and the two directions between rows and ``Event``.
 
-:func:`load_event` rebuilds the core's frozen :class:`~matcher.schema.Event` from the rows (participants in their
+:func:`load_event` rebuilds the core's frozen :class:`~matcher.event.schema.Event` from the rows (participants in their
 stored order), so every plan runs on a stored event exactly as on an event directory. :func:`replace_content`
 stores a whole validated ``Event`` (an import): participants are upserted by id, so their keys survive, and the
 event-level files (slots, tables, availability, requests, conflicts, locked meetings, sessions) are replaced.
@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from matcher.errors import UnknownName
-from matcher.schema import (
+from matcher.event.schema import (
     Availability,
     Conflict,
     Document,

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher.errors import UnknownName
-from matcher.schema import Document, Role
+from matcher.event.schema import Document, Role
 from service.db.models import (
     ApiKeyRow,
     AvailabilityRow,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.schema import Document, Participant, PitchSession, Slot
+from matcher.event.schema import Document, Participant, PitchSession, Slot
 from service.db.models import DocumentRow, ParticipantRow, SessionRow, SlotRow
 
-#: Every field of :class:`~matcher.schema.Participant` but ``id`` (stored as ``pid``); a test pins this list.
+#: Every field of :class:`~matcher.event.schema.Participant` but ``id`` (stored as ``pid``); a test pins this list.
 PARTICIPANT_FIELDS = (
     "name",
     "role",

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from matcher.errors import InvalidInput, Problem, UnknownName
-from matcher.schema import RequestStatus
+from matcher.event.schema import RequestStatus
 from service.db.models import ParticipantRow, RequestRow, utcnow
 from service.exceptions import AlreadyExists
 from service.schemas.requests import RequestPublic

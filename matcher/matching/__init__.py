@@ -1,0 +1,1 @@
+"""Matching: text units, vector indexes, hard filters, explainable affinity and the MatchEngine."""

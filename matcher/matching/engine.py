@@ -1,0 +1,291 @@
+"""The matching engine: affinity of any complementary pair, ranked suggestions, and candidate edges for solvers.
+
+Ranking is exact for the exact index: one pass computes every unit of the target role's similarity with the
+participant's units; candidates are then scored in order of their best similarity until the k-th best combined score
+beats the best score any remaining candidate could reach (its semantic score is bounded by its best similarity,
+structured components by 1). An approximate (HNSW) index retrieves candidates instead, widening the search until
+no unretrieved participant could enter the top k.
+
+Example
+-------
+>>> engine = MatchEngine.build(event, embedder)                     # doctest: +SKIP
+>>> [s.id for s in engine.suggest("s001", Role.MENTOR, k=3)]        # doctest: +SKIP
+['m12', 'm03', 'm27']
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from matcher.embed.embedder import Embedder, EmbedStats
+from matcher.errors import InvalidInput, Problem
+from matcher.event.schema import COMPLEMENTARY, Event, Participant, Role
+from matcher.language import detect
+from matcher.matching.affinity import AffinityConfig, Component, aggregate, combine, components, sector_fit
+from matcher.matching.explain import BestMatch, Explanation
+from matcher.matching.filters import Exclusion, PairRules
+from matcher.matching.hubness import Hubness
+from matcher.matching.index import IndexKind, best_similarities
+from matcher.matching.profile_index import ProfileIndex
+from matcher.matching.profiles import split_sentences
+
+#: Units fetched per query unit on the first retrieval round of an approximate index (then x4 until no unretrieved
+#: participant can enter the top k).
+FIRST_FETCH = 64
+#: Owners taken from a dense ranking at a time, in order of their best similarity.
+CHUNK = 64
+#: Added to a similarity bound: products of the same vectors computed by different kernels differ in the last bits.
+SLACK = 1e-5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked match: who, how good, and why."""
+
+    id: str
+    name: str
+    role: Role
+    organisation: str
+    score: float
+    explanation: Explanation | None
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """The affinity of a pair, or the reason it is excluded (then ``score`` is ``None``)."""
+
+    a_id: str
+    b_id: str
+    score: float | None
+    exclusion: Exclusion | None
+    explanation: Explanation | None
+
+
+class MatchEngine:
+    """Scores and ranks participants of one event. Holds no mutable state besides lazily computed caches."""
+
+    def __init__(self, event: Event, index: ProfileIndex, embedder: Embedder, config: AffinityConfig) -> None:
+        self.event = event
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self.rules = PairRules.from_event(event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket)
+        self.hubness = Hubness.for_model(index, embedder.spec)
+
+    @classmethod
+    def build(
+        cls,
+        event: Event,
+        embedder: Embedder,
+        config: AffinityConfig | None = None,
+        kind: IndexKind | None = None,
+    ) -> MatchEngine:
+        engine, _ = cls.build_with_stats(event, embedder, config, kind)
+        return engine
+
+    @classmethod
+    def build_with_stats(
+        cls,
+        event: Event,
+        embedder: Embedder,
+        config: AffinityConfig | None = None,
+        kind: IndexKind | None = None,
+    ) -> tuple[MatchEngine, EmbedStats]:
+        index, stats = ProfileIndex.build(event, embedder, kind)
+        return cls(event, index, embedder, config or AffinityConfig()), stats
+
+    def warm_explanations(self) -> None:
+        """Detect the language of every text unit now (explanations name differing languages; detection is cached),
+        so that the first suggestions do not pay for it."""
+        for unit in self.index.units:
+            detect(unit.text)
+
+    def unit_vectors(self, participant_id: str) -> np.ndarray:
+        """The vectors of a participant's text units."""
+        return self.index.vectors_of(participant_id)
+
+    def _similarities(self, a: str, b: str) -> np.ndarray:
+        return self.index.vectors_of(a) @ self.index.vectors_of(b).T
+
+    def _score(self, a: Participant, b: Participant, sims: np.ndarray) -> tuple[float, tuple[Component, ...]]:
+        semantic = aggregate(sims, self.config.aggregation, self.config.top_k)
+        parts = components(a, b, semantic, self.config, self.hubness.pair(a, b))
+        return combine(parts), parts
+
+    def pair(self, a_id: str, b_id: str, *, explain: bool = True) -> PairScore:
+        """The affinity of ``a`` and ``b`` with its explanation, or why the pair is excluded."""
+        a, b = self.event.participant(a_id), self.event.participant(b_id)
+        reason = self.rules.exclusion(a, b)
+        if reason is not None:
+            return PairScore(a_id, b_id, None, reason, None)
+        sims = self._similarities(a_id, b_id)
+        score, parts = self._score(a, b, sims)
+        return PairScore(a_id, b_id, score, None, self._explain(a, b, sims, score, parts) if explain else None)
+
+    def suggest(self, participant_id: str, role: Role, k: int = 10, *, explain: bool = True) -> tuple[Suggestion, ...]:
+        """The ``k`` best participants of ``role`` for ``participant_id``, best first, hard filters applied."""
+        me = self.event.participant(participant_id)
+        if role not in COMPLEMENTARY[me.role]:
+            allowed = ", ".join(r.value for r in COMPLEMENTARY[me.role])
+            raise InvalidInput(
+                f"a {me.role.value} is matched with {allowed}, not {role.value}",
+                (Problem("--role", None, "role", f"use one of {allowed}"),),
+            )
+        if k <= 0:
+            return ()
+        ranked = self._ranked(me, role, k)
+        out = []
+        for score, other, sims, parts in ranked[:k]:
+            explanation = self._explain(me, other, sims, score, parts) if explain else None
+            out.append(Suggestion(other.id, other.name, other.role, other.organisation, score, explanation))
+        return tuple(out)
+
+    def _ranked(self, me: Participant, role: Role, k: int) -> list[Ranked]:
+        queries = self.index.vectors_of(me.id)
+        if len(queries) == 0:
+            return []
+        upper = self._upper(me.role, role)
+        if self.index.exact(role):
+            return self._ranked_dense(me, role, k, queries, upper)
+        return self._ranked_retrieved(me, role, k, queries, upper)
+
+    def _upper(self, mine: Role, theirs: Role) -> Callable[[float], float]:
+        """The best score a candidate with a given semantic similarity could reach (structured components at 1)."""
+        w = self.config.weights
+        # Only the components that can apply to this pair of roles can lift a candidate's score.
+        investor_pair = Role.INVESTOR in (mine, theirs)
+        structured = w.sectors + ((w.stage + w.ticket + w.activity) if investor_pair else 0.0)
+        total = w.semantic + structured
+
+        def upper(semantic: float) -> float:
+            semantic = max(0.0, min(1.0, semantic + SLACK))
+            return (w.semantic * semantic + structured) / total if total > 0 else 1.0
+
+        return upper
+
+    def _allowed(self, me: Participant, owner: str) -> Participant | None:
+        """The participant ``owner`` if the hard filters allow it as a candidate of ``me``, else None."""
+        other = self.event.by_id.get(owner)
+        return None if other is None or self.rules.exclusion(me, other) is not None else other
+
+    def _scored(self, me: Participant, other: Participant, sims: np.ndarray) -> Ranked:
+        """The exact score of a candidate from its unit similarities (computed as :meth:`pair` does)."""
+        score, parts = self._score(me, other, sims)
+        return score, other, sims, parts
+
+    def _ranked_dense(
+        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
+    ) -> list[Ranked]:
+        """Exact top ``k`` from one pass over every unit of ``role``: owners in order of their best similarity,
+        scored exactly until the k-th score beats what the next owner could reach."""
+        snapshot = self.index.dense(role)
+        if not snapshot.owners:
+            return []
+        best = best_similarities(snapshot.vectors, queries)
+        if len(best) > len(snapshot.owners):
+            best = np.maximum.reduceat(best, snapshot.starts)
+        ranked: list[Ranked] = []
+        for i in _descending(best):
+            if len(ranked) >= k and ranked[k - 1][0] > upper(float(best[i])):
+                break  # no owner left can enter the top k
+            other = self._allowed(me, snapshot.owners[i])
+            if other is not None:
+                bisect.insort(ranked, self._scored(me, other, queries @ snapshot.block(i).T), key=_rank_key)
+                del ranked[k:]
+        return ranked
+
+    def _ranked_retrieved(
+        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
+    ) -> list[Ranked]:
+        """Top ``k`` from the (approximate) faiss index, widened until no unretrieved owner can enter it."""
+        fetch = FIRST_FETCH
+        seen: set[str] = set()
+        # heap of (-best similarity, owner, participant, unit similarities) of the allowed owners retrieved so far
+        pending: list[tuple[float, str, Participant, np.ndarray]] = []
+        ranked: list[Ranked] = []
+        while True:
+            sims, labels, size = self.index.search(role, queries, fetch)
+            for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
+                seen.add(owner)
+                other = self._allowed(me, owner)
+                if other is not None:
+                    pair_sims = queries @ self.index.vectors_of(owner).T
+                    heapq.heappush(pending, (-float(pair_sims.max(initial=-np.inf)), owner, other, pair_sims))
+            complete = fetch >= size or sims.shape[1] == 0
+            # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
+            ceiling = -np.inf if complete else float(sims[:, -1].max())
+            while pending and not (len(ranked) >= k and ranked[k - 1][0] > upper(-pending[0][0])):
+                _, _, other, pair_sims = heapq.heappop(pending)
+                bisect.insort(ranked, self._scored(me, other, pair_sims), key=_rank_key)
+                del ranked[k:]
+            if complete or (len(ranked) >= k and ranked[k - 1][0] > upper(ceiling)):
+                return ranked
+            fetch = min(size, fetch * 4)
+
+    def edges(self, left: Role, right: Role, top_n: int) -> tuple[tuple[str, str, float], ...]:
+        """Candidate edges (left id, right id, affinity): the ``top_n`` best allowed ``right`` per ``left``."""
+        out: list[tuple[str, str, float]] = []
+        for p in self.event.with_role(left):
+            out.extend((p.id, s.id, s.score) for s in self.suggest(p.id, right, top_n, explain=False))
+        return tuple(out)
+
+    def _explain(
+        self,
+        a: Participant,
+        b: Participant,
+        sims: np.ndarray,
+        score: float,
+        parts: tuple[Component, ...],
+    ) -> Explanation:
+        _, shared = sector_fit(a, b)
+        best = None
+        languages: tuple[str, str] | None = None
+        if sims.size:
+            i, j = divmod(int(sims.argmax()), sims.shape[1])
+            own = self.index.unit(int(self.index.rows_of(a.id)[i]))
+            other = self.index.unit(int(self.index.rows_of(b.id)[j]))
+            own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
+            best = BestMatch(own.source, own_text, other.source, other_text, similarity)
+            own_lang, other_lang = detect(own.text), detect(other.text)
+            if own_lang and other_lang and own_lang != other_lang:
+                languages = (own_lang, other_lang)
+        return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best, languages=languages)
+
+    def _best_sentences(self, own: str, other: str, unit_similarity: float) -> tuple[str, str, float]:
+        left, right = _sentences(own) or (own,), _sentences(other) or (other,)
+        if len(left) == 1 and len(right) == 1:
+            return left[0], right[0], unit_similarity
+        vectors = self.embedder.embed([*left, *right]).vectors
+        sims = vectors[: len(left)] @ vectors[len(left) :].T
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        return left[int(i)], right[int(j)], float(sims[i, j])
+
+
+#: The sentences of a unit text, remembered: explanations split the same texts again and again.
+_sentences = lru_cache(maxsize=100_000)(split_sentences)
+
+Ranked = tuple[float, Participant, np.ndarray, tuple[Component, ...]]
+
+
+def _rank_key(item: Ranked) -> tuple[float, str]:
+    """Best first; ties broken by id."""
+    return -item[0], item[1].id
+
+
+def _descending(values: np.ndarray) -> Iterator[int]:
+    """The indices of ``values``, largest value first: the first ``CHUNK`` by a partial sort, the rest if needed."""
+    if len(values) <= CHUNK:
+        yield from np.argsort(-values, kind="stable").tolist()
+        return
+    head = np.argpartition(-values, CHUNK - 1)[:CHUNK]
+    yield from head[np.argsort(-values[head], kind="stable")].tolist()
+    rest = np.ones(len(values), dtype=bool)
+    rest[head] = False
+    tail = np.flatnonzero(rest)
+    yield from tail[np.argsort(-values[tail], kind="stable")].tolist()

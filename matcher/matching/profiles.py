@@ -1,0 +1,69 @@
+"""A participant's texts, as the units that are embedded: the description and each document, long ones in passages.
+
+Example
+-------
+>>> split_sentences("We build AR guides. Museums pay per visitor! Next: Spain?")
+('We build AR guides.', 'Museums pay per visitor!', 'Next: Spain?')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from matcher.event.schema import Document, Participant
+
+#: Passages longer than this many words are split at sentence boundaries (the models read ~256 word pieces).
+MAX_WORDS = 120
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«„(\[]?[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я0-9])")
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One embedded text of a participant. ``source`` says where it comes from, for explanations."""
+
+    owner: str
+    source: str
+    text: str
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Split a text into sentences (language-agnostic punctuation rules; good enough for explanations)."""
+    parts = (p.strip() for p in _SENTENCE_END.split(" ".join(text.split())))
+    return tuple(p for p in parts if p)
+
+
+def passages(text: str, max_words: int = MAX_WORDS) -> tuple[str, ...]:
+    """Group sentences into passages of at most ``max_words`` words (a longer single sentence stays whole)."""
+    out: list[str] = []
+    current: list[str] = []
+    words = 0
+    for sentence in split_sentences(text):
+        n = len(sentence.split())
+        if current and words + n > max_words:
+            out.append(" ".join(current))
+            current, words = [], 0
+        current.append(sentence)
+        words += n
+    if current:
+        out.append(" ".join(current))
+    return tuple(out)
+
+
+def document_text(doc: Document) -> str:
+    """The text embedded for a document: its title leads unless the text already starts with it."""
+    title = doc.title.strip()
+    if title and not doc.text.lower().startswith(title.lower()):
+        return f"{title}. {doc.text}" if not title.endswith((".", "!", "?", ":")) else f"{title} {doc.text}"
+    return doc.text
+
+
+def units_of(participant: Participant, documents: Iterable[Document] = ()) -> tuple[TextUnit, ...]:
+    """The units of one participant: description passages first, then each document's passages."""
+    units = [TextUnit(participant.id, "description", p) for p in passages(participant.description)]
+    for i, doc in enumerate(documents, start=1):
+        source = f"document '{doc.title}'" if doc.title else f"document {i}"
+        units.extend(TextUnit(participant.id, source, p) for p in passages(document_text(doc)))
+    return tuple(units)

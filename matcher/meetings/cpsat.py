@@ -1,0 +1,386 @@
+"""The meeting schedule with CP-SAT: lexicographic objectives, solved as a pair selection and then a placement.
+
+**Objectives**, lexicographic, solved as sequential stages, each maximised with the levels before it fixed as
+lower bounds (``level >= best found``). Sequential stages rather than one objective with nested big-M weights
+keep every coefficient small and CP-SAT's bounds meaningful per level:
+
+0. ``kept`` (only when re-planning): previous meetings kept at their slot and table;
+1. ``coverage``: participants with a possible meeting who get at least one;
+2. ``floor``: the fewest meetings of a covered participant, where a participant who has all the meetings they
+   can have (``MeetingProblem.ceiling``: max_meetings, slots, pairs) does not hold the floor down;
+3. ``weight``: the total priority weight (:class:`~matcher.meetings.model.PriorityWeights`, in units of 1/1000).
+
+A stage whose level has no known ceiling maximises ``level * M + weight`` (``M`` above any total weight), so it
+keeps good schedules for the next stage; a stage with a known ceiling maximises the level alone with the ceiling
+as the objective's domain, so CP-SAT stops the moment it gets there.
+
+**Two models.** The placement model (:func:`build_model`) has one 0/1 variable per feasible placement ``(pair,
+slot, table group)`` and every named constraint of :mod:`matcher.meetings.constraints` adds itself to it; tables
+of a group are interchangeable and get concrete ids afterwards (:meth:`MeetingProblem.assign_tables`). At 1,000
+participants it has ~100,000 variables, too many for CP-SAT to improve quickly on two cores, so the solver works
+in two steps:
+
+1. the *selection* model (:func:`~matcher.meetings.selection.build_selection`, in its own module with the
+   shared :class:`~matcher.meetings.selection.MeetingModel`) chooses which pairs meet and in which table
+   group, with one variable per (pair, group): pairs meet once, nobody exceeds their ceiling, and for every set of
+   slots a pair is confined to, the pairs confined to it fit in its slots (per participant) and tables (per
+   group). Every schedule gives a feasible selection, so its optima are upper bounds on the schedule's: they prove
+   levels optimal and give the reported ``bound``. Its LP is nearly integral: CP-SAT's LP subsolvers solve it in
+   seconds, the floor as a few feasibility tests (:meth:`CpSatMeetingSolver._raise_floor`);
+2. the placement model *restricted to the selected pairs* places them: a slot-by-slot construction
+   (:func:`~matcher.meetings.greedy.place_by_slot`) usually places them all; if not, CP-SAT (LNS only,
+   at this size) first tries to place every selected pair, then runs the stages with the selection's levels as
+   ceilings. A greedy pass then adds unselected pairs wherever room is left (which can only raise every level).
+
+Everything starts from the better (lexicographically) of two greedy schedules, and the result is never worse
+than it. When the placement reaches the selection's levels they are proven optimal, and the selection's weight
+bound holds. ``bound`` is a proven upper bound on the total weight of any schedule at least as good as the result
+on every level (when the levels differ, from the selection model re-solved with the result's levels fixed).
+Status: ``OPTIMAL`` when every level and the weight are proven; ``TIMED_OUT`` when a level was left unproven by
+a time limit; otherwise ``FEASIBLE``. On the 1,000-participant benchmark the whole solve is proven optimal in
+about 7 s.
+
+Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each stage before the last
+:data:`STAGE_SHARE` of its step, and unused time passes on; :data:`RESERVE_SHARE` is kept for the final bound.
+
+**Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
+interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
+(``max_deterministic_time``, :data:`DETERMINISTIC_PER_SECOND` units per second of its share) or on reaching a
+proven level, so the same problem and seed give the same schedule whatever the machine load. The wall clock
+still caps the whole solve; if it stops a stage whose result feeds the next one, a note says that a rerun may
+differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall time (not reproducible).
+
+Example
+-------
+>>> problem = MeetingProblem.build(event, suggested)  # doctest: +SKIP
+>>> result = CpSatMeetingSolver().solve(problem, Limits(time_limit_s=60, seed=7))  # doctest: +SKIP
+>>> result.status.value, result.objective <= result.bound  # doctest: +SKIP
+('optimal', True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.meetings.constraints import ALL_CONSTRAINTS, ModelVars
+from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
+from matcher.meetings.model import Meeting
+from matcher.meetings.problem import WEIGHT_UNITS, MeetingProblem
+from matcher.meetings.selection import MeetingModel, build_selection, stage_level, with_fairness
+from matcher.meetings.stage import (
+    DETERMINISTIC_PER_SECOND,
+    ProgressCallback,
+    determinism_note,
+    run_model,
+    solve_stage,
+)
+from matcher.solving.base import Limits, SolveResult, SolveStatus
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+__all__ = ["DETERMINISTIC_PER_SECOND", "CpSatMeetingSolver", "MeetingModel", "build_model", "build_selection"]
+
+IntArray = npt.NDArray[np.int64]
+
+SELECTION_SHARE = 0.4
+"""Most of the time limit the selection step may use (unused time passes on to the placement)."""
+PLACE_ALL_SHARE = 0.4
+"""Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
+RESERVE_SHARE = 0.05
+"""Share of the time limit kept back for the final bound, should the result miss the selection's levels."""
+STAGE_SHARE = {"kept": 0.2, "coverage": 0.25, "floor": 0.25}
+"""Most of a step's time a stage before the last may use (unused time passes on)."""
+
+
+def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairness: bool = True) -> MeetingModel:
+    """The placement model: a literal per placement (of ``pairs`` only, when given), every named constraint.
+
+    With ``fairness=False`` only the hard constraints are built (e.g. for an LP relaxation of the weight).
+    """
+    from ortools.sat.python import cp_model as cp
+
+    pl = problem.placements
+    ids = np.arange(pl.size) if pairs is None else np.flatnonzero(np.isin(pl.pair, pairs))
+    model = cp.CpModel()
+    literals = [model.new_bool_var(f"x{k}") for k in ids.tolist()]
+    vars = ModelVars(problem, pl.pair[ids], pl.slot[ids], pl.group[ids], literals)
+    for constraint in ALL_CONSTRAINTS:
+        constraint.add_to(model, vars)
+    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+    plain = MeetingModel(
+        model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
+    )
+    return with_fairness(plain) if fairness else plain
+
+
+@dataclass
+class _Stages:
+    """The outcome of running a model's stages: per stage its level, whether proven, and a bound on it."""
+
+    values: dict[str, int] = field(default_factory=dict)
+    proven: dict[str, bool] = field(default_factory=dict)
+    level_bounds: dict[str, int | None] = field(default_factory=dict)  # weight in units
+    limited: bool = False  # a stage stopped on a time limit
+    wall: bool = False  # ... on the wall clock (so a deterministic run may not repeat)
+    notes: list[str] = field(default_factory=list)
+
+
+class CpSatMeetingSolver:
+    """Lexicographic CP-SAT meeting scheduler (see the module docstring).
+
+    ``on_solution`` is called with ``(seconds since solve started, total weight)`` for each schedule found (the
+    benchmark uses it to time convergence); leave it ``None`` otherwise, it costs a little per solution.
+    """
+
+    name = "meetings-cpsat"
+
+    def __init__(self, *, deterministic: bool = True, on_solution: ProgressCallback | None = None) -> None:
+        self.deterministic = deterministic
+        self.on_solution = on_solution
+
+    def solve(self, problem: MeetingProblem, limits: Limits) -> SolveResult[tuple[Meeting, ...]]:
+        start = time.perf_counter()
+        deadline = start + limits.time_limit_s
+        pl = problem.placements
+        greedy = max(
+            (greedy_placements(problem, tiered=True), greedy_placements(problem)), key=lambda c: _levels(problem, c)
+        )
+        self._report(start, problem, greedy)
+
+        selection = build_selection(problem)
+        hint = np.flatnonzero(
+            np.isin(
+                selection.pair * problem.n_groups + selection.group,
+                pl.pair[greedy] * problem.n_groups + pl.group[greedy],
+            )
+        )
+        until = min(deadline, start + SELECTION_SHARE * limits.time_limit_s)
+        picked, chosen_sel = self._run_stages(selection, hint, until, limits, start, None)
+        selected = selection.pair[chosen_sel]
+
+        placement = build_model(problem, pairs=selected)
+        hint = np.flatnonzero(np.isin(placement.placement, place_by_slot(problem, selected)))
+        until = deadline - RESERVE_SHARE * limits.time_limit_s
+        hint, fitted = self._place_all(placement, hint, selected.size, until, limits, start)
+        placed, chosen_pl = self._run_stages(placement, hint, until, limits, start, picked)
+        chosen = greedy_placements(problem, tiered=True, keep=placement.placement[chosen_pl])
+        filled = f"greedy fill added {chosen.size - chosen_pl.size}"
+        if _levels(problem, greedy) > _levels(problem, chosen):
+            chosen, filled = greedy, "the greedy warm start ranks higher and is returned"
+        self._report(start, problem, chosen)
+
+        stages = selection.stages
+        levels = dict(zip(stages, _levels(problem, chosen), strict=True))
+        reached = all(levels[s] >= picked.values[s] for s in stages[:-1])
+        proven = reached and all(picked.proven[s] for s in stages[:-1])
+        bound = picked.level_bounds["weight"] if reached else self._bound(problem, levels, deadline, limits)
+        if bound is None:
+            bound, proven = _capacity_bound(problem), False
+        proven = proven and levels["weight"] >= bound
+        status = (
+            SolveStatus.OPTIMAL
+            if proven
+            else SolveStatus.TIMED_OUT
+            if picked.limited or placed.limited
+            else SolveStatus.FEASIBLE
+        )
+        meetings, more = describe(problem, chosen)
+        weight = levels["weight"] / WEIGHT_UNITS
+        notes = [
+            f"selection: {len(selection.literals)} pair-group variables, {selected.size} pairs selected: "
+            + "; ".join(picked.notes),
+            f"placement: {len(placement.literals)} variables, {chosen_pl.size} of {selected.size} selected pairs "
+            f"placed ({fitted}): {'; '.join(placed.notes)}; {filled}",
+            ", ".join(f"{s} {v / WEIGHT_UNITS if s == 'weight' else v:g}" for s, v in levels.items())
+            + f" (weight bound {max(bound / WEIGHT_UNITS, weight):g})",
+        ]
+        return SolveResult(
+            status=status,
+            objective=weight,
+            bound=max(bound / WEIGHT_UNITS, weight),
+            wall_seconds=time.perf_counter() - start,
+            solution=meetings,
+            solver=self.name,
+            notes=(*notes, *more, determinism_note(self.deterministic, limits, picked.wall or placed.wall)),
+        )
+
+    def _place_all(
+        self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, limits: Limits, start: float
+    ) -> tuple[IntArray, str]:
+        """Improve the placement hint towards placing every selected pair (a count CP-SAT's LNS climbs well).
+
+        Nothing is fixed afterwards: this only gives the lexicographic stages a better start. When every selected
+        pair is placed, each stage starts at the selection's optimum and stops at once.
+        """
+        from ortools.sat.python import cp_model as cp
+
+        if np.unique(mm.pair[hint]).size >= n_selected:
+            return hint, "all placed slot by slot"
+        seconds = PLACE_ALL_SHARE * (until - time.perf_counter())
+        mm.hint(hint)
+        run = solve_stage(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, limits, self, start, n_selected, True)
+        if run is None or run[0].size <= hint.size:
+            return hint, f"{hint.size} placed slot by slot, no better in {seconds:.0f}s"
+        return run[0], f"{hint.size} placed slot by slot, {run[0].size} after CP-SAT"
+
+    def _report(self, start: float, problem: MeetingProblem, chosen: IntArray) -> None:
+        if self.on_solution is not None:
+            self.on_solution(time.perf_counter() - start, problem.objective(problem.placements.pair[chosen]))
+
+    def _run_stages(
+        self,
+        mm: MeetingModel,
+        chosen: IntArray,
+        until: float,
+        limits: Limits,
+        start: float,
+        relaxed: _Stages | None,
+    ) -> tuple[_Stages, IntArray]:
+        """Run ``mm``'s stages lexicographically from the hint ``chosen`` until ``until`` (perf_counter).
+
+        ``relaxed`` are the selection model's stages: while every earlier level equals the selection's, a stage
+        stops as soon as it reaches the selection's bound on its level, which proves it optimal.
+        """
+        out = _Stages()
+        big = int(mm.problem.weight_units.sum()) + 1
+        stages = mm.stages
+        budget = until - time.perf_counter()
+        same = relaxed is not None
+        for number, stage in enumerate(stages):
+            last = number == len(stages) - 1
+            began = time.perf_counter()
+            seconds = until - began
+            if not last:
+                seconds = min(seconds, STAGE_SHARE[stage] * budget)
+            if not mm.selection:  # hints slow CP-SAT down on the selection model, whose LP does the work
+                mm.hint(chosen)
+            target = relaxed.level_bounds[stage] if relaxed is not None and same else None
+            # with a known ceiling the level alone is maximised and CP-SAT stops on reaching it; otherwise the
+            # weight breaks ties so that the stage keeps good schedules for the next
+            scale = 1 if last or target is not None else big
+            objective = mm.expr(stage) if scale == 1 else mm.expr(stage) * big + mm.expr("weight")
+            if target is not None and mm.level(stage, chosen) >= target:
+                run = (chosen, True, target, False)  # the start already reaches the ceiling
+            elif seconds <= 0.01:
+                run = None
+            elif mm.selection and stage == "floor":
+                run = self._raise_floor(mm, chosen, seconds, limits, big)
+            else:
+                run = solve_stage(mm, objective, seconds, limits, self, start, target, relaxed is not None)
+            level_bound: int | None = None
+            proven = False
+            if run is None:
+                out.limited = out.wall = True
+            else:
+                found, optimal, bound, wall = run
+                # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
+                chosen = found if mm.level(stage, found) >= mm.level(stage, chosen) else chosen
+                level_bound = bound // scale
+                proven = optimal or level_bound <= mm.level(stage, chosen)
+                out.limited |= not proven
+                # a clock stop only matters if it changes what the next stage starts from: an unproven level,
+                # or (the selection model excepted, whose stages start from the fixed levels alone) the schedule
+                out.wall |= wall and not (proven and (mm.selection or optimal))
+            value = mm.level(stage, chosen)
+            out.values[stage], out.proven[stage], out.level_bounds[stage] = value, proven, level_bound
+            shown = f"{value / WEIGHT_UNITS:g}" if last else str(value)
+            if run is None or level_bound is None:
+                how = "no solution in time"
+            elif mm.selection:
+                how = "proven" if proven else f"bound {level_bound / WEIGHT_UNITS if last else level_bound:g}"
+            elif target is not None and value >= target:
+                how = "reaches the selection's bound"
+            else:
+                how = "optimal for these pairs" if run[1] else "best found"
+            out.notes.append(f"{stage} {shown} ({how}, {time.perf_counter() - began:.1f}s)")
+            same &= relaxed is not None and value >= relaxed.values[stage]
+            if not last:
+                mm.model.add(mm.expr(stage) >= value)
+        return out, chosen
+
+    def _raise_floor(
+        self, mm: MeetingModel, chosen: IntArray, seconds: float, limits: Limits, big: int
+    ) -> tuple[IntArray, bool, int, bool] | None:
+        """The floor stage of the selection model, as feasibility tests of ``floor = f`` for f = 1, 2, ...
+
+        With every covered participant's floor written as ``meetings >= min(f, ceiling) * covered`` the test is
+        linear (no enforcement literal), so CP-SAT's LP proves or refutes each f in about a second, where
+        maximising the floor variable directly stalls on a weak relaxation. The lowest refuted f proves the floor.
+        Returns like :func:`_solve` (bound in ``floor * big`` units); the highest feasible floor is then imposed.
+        """
+        from ortools.sat.python import cp_model as cp
+
+        until = time.perf_counter() + seconds
+        problem, best, proven, wall = mm.problem, mm.level("floor", chosen), False, False
+        ceiling = problem.ceiling[mm.participants]
+        ends = np.concatenate((problem.pair_a[mm.pair], problem.pair_b[mm.pair])).astype(np.int64)
+        index = np.concatenate((np.arange(mm.pair.size), np.arange(mm.pair.size)))
+        order = np.argsort(ends, kind="stable")
+        lows = np.searchsorted(ends[order], mm.participants)
+        highs = np.searchsorted(ends[order], mm.participants, side="right")
+        mine = [index[order[lo:hi]].tolist() for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)]
+
+        def impose(
+            model: cp_model.CpModel, f: int, lits: Sequence[cp_model.IntVar], covered: Sequence[cp_model.IntVar]
+        ) -> None:
+            for own, z, c in zip(mine, covered, ceiling.tolist(), strict=True):
+                if own and min(f, c) > 1:
+                    model.add(cp.LinearExpr.sum([lits[k] for k in own]) >= min(f, c) * z)
+
+        for f in range(best + 1, int(ceiling.max(initial=0)) + 1):
+            left = until - time.perf_counter()
+            if left <= 0.01:
+                break
+            test = mm.model.clone()
+            test.clear_objective()
+            lits = [test.get_bool_var_from_proto_index(x.index) for x in mm.literals]
+            impose(test, f, lits, [test.get_bool_var_from_proto_index(z.index) for z in mm.covered])
+            status, found, solver = run_model(test, lits, left, limits, self, True, None)
+            if status == "infeasible":
+                proven = True
+                break
+            if found is None:
+                wall = (
+                    solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
+                    or not self.deterministic
+                )
+                break
+            chosen, best = found, f
+        else:
+            proven = True
+        impose(mm.model, best, mm.literals, mm.covered)
+        return chosen, proven, (best if proven else int(ceiling.max(initial=0))) * big + big - 1, wall
+
+    def _bound(self, problem: MeetingProblem, levels: dict[str, int], deadline: float, limits: Limits) -> int | None:
+        """Weight bound of the selection relaxation with the result's levels fixed (``None`` without time)."""
+        seconds = deadline - time.perf_counter()
+        if seconds <= 0.01:
+            return None
+        selection = build_selection(problem)
+        for stage, value in levels.items():
+            if stage != "weight":
+                selection.model.add(selection.expr(stage) >= value)
+        run = solve_stage(selection, selection.expr("weight"), seconds, limits, self, time.perf_counter(), None, False)
+        return None if run is None else run[2]
+
+
+def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:
+    """The stage levels, (kept,) coverage, floor, weight, of placements ``chosen``."""
+    pl = problem.placements
+    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+    kept = int(np.isin(prev[prev >= 0], chosen).sum())
+    stages = ["kept"] * bool(problem.prev_pair.size) + ["coverage", "floor", "weight"]
+    return tuple(stage_level(problem, s, pl.pair[chosen], kept) for s in stages)
+
+
+def _capacity_bound(problem: MeetingProblem) -> int:
+    """A weak weight bound (units): the heaviest pairs that fit in all table-slots, each pair once."""
+    weights = np.sort(problem.weight_units[np.unique(problem.placements.pair)])[::-1]
+    return int(weights[: problem.n_tables * problem.n_slots].sum())

@@ -1,0 +1,203 @@
+"""The mentor programme: every startup gets exactly K mentors within the mentors' capacities.
+
+Candidate edges come from the index (the top-N mentors per startup, hard filters applied); when N is too small for a
+feasible assignment it is widened automatically (doubled, up to every mentor) and the summary says so. Operators can
+also bring their own affinity (``startup_id,mentor_id,score`` rows, the format of openreview-matcher score files).
+
+Example
+-------
+>>> plan = plan_mentors(engine, MentorOptions(per_startup=3))          # doctest: +SKIP
+>>> plan.result.status.value, plan.top_n_used                          # doctest: +SKIP
+('optimal', 50)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from matcher.errors import Infeasible, InvalidInput, Problem
+from matcher.event.schema import Role
+from matcher.matching.engine import MatchEngine
+from matcher.mentoring.problem import Assignment, AssignmentProblem, explain_infeasibility
+from matcher.registry import SolverName, get_solver
+from matcher.solving.base import Limits, SolveResult
+from matcher.solving.rows import ConstraintName
+
+
+class Fairness(StrEnum):
+    """``total``: maximise total affinity (min-cost flow); ``maxmin``: first the worst-off startup, then the total."""
+
+    TOTAL = "total"
+    MAXMIN = "maxmin"
+
+
+@dataclass(frozen=True)
+class MentorOptions:
+    per_startup: int = 3
+    default_capacity: int = 3
+    top_n: int = 50
+    fairness: Fairness = Fairness.TOTAL
+    solver: SolverName | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class ScoredEdge:
+    startup_id: str
+    mentor_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MentorPlan:
+    problem: AssignmentProblem
+    result: SolveResult[tuple[Assignment, ...]]
+    top_n_requested: int
+    top_n_used: int | None
+    notes: tuple[str, ...]
+    explanations: dict[tuple[str, str], str]
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        return self.result.solution or ()
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of ``summary.json``."""
+        by_startup: dict[str, list[float]] = {sid: [] for sid in self.problem.left_ids}
+        for a in self.assignments:
+            by_startup[a.left_id].append(a.score)
+        totals = [sum(v) for v in by_startup.values()]
+        means = [statistics.fmean(v) for v in by_startup.values() if v]
+        load = Counter(a.right_id for a in self.assignments)
+        histogram = Counter(load.get(mid, 0) for mid in self.problem.right_ids)
+        r = self.result
+        return {
+            **r.summary(),
+            "startups": self.problem.n_left,
+            "mentors": self.problem.n_right,
+            "assignments": len(self.assignments),
+            "candidate_edges": self.problem.n_edges,
+            "top_n_requested": self.top_n_requested,
+            "top_n_used": self.top_n_used,
+            "per_startup_total_affinity": {
+                "min": min(totals, default=None),
+                "mean": statistics.fmean(totals) if totals else None,
+            },
+            "per_startup_mean_affinity": {
+                "min": min(means, default=None),
+                "mean": statistics.fmean(means) if means else None,
+            },
+            "mentor_load_histogram": {str(k): histogram[k] for k in sorted(histogram)},
+            "notes": list(self.notes) + list(r.notes),
+        }
+
+
+def parse_scores(text: str, file: str = "scores") -> tuple[ScoredEdge, ...]:
+    """Rows ``startup_id,mentor_id,score`` without a header; every bad row is reported at once."""
+    problems: list[Problem] = []
+    edges: list[ScoredEdge] = []
+    for line, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != 3:
+            problems.append(Problem(file, line, None, f"expected 3 cells startup_id,mentor_id,score, got {len(cells)}"))
+            continue
+        try:
+            score = float(cells[2])
+        except ValueError:
+            problems.append(Problem(file, line, "score", f"'{cells[2].strip()}' is not a number"))
+            continue
+        edges.append(ScoredEdge(cells[0].strip(), cells[1].strip(), score))
+    if problems:
+        raise InvalidInput(f"{file} has {len(problems)} problem(s)", tuple(problems))
+    return tuple(edges)
+
+
+def _capacities(engine: MatchEngine, default: int) -> tuple[tuple[str, ...], list[int]]:
+    mentors = engine.event.with_role(Role.MENTOR)
+    caps = [m.mentor_capacity if m.mentor_capacity is not None else default for m in mentors]
+    return tuple(m.id for m in mentors), caps
+
+
+def _solver(options: MentorOptions) -> SolverName:
+    if options.solver is not None:
+        return options.solver
+    return SolverName.MAXMIN if options.fairness is Fairness.MAXMIN else SolverName.FLOW
+
+
+def _own_scores(
+    engine: MatchEngine, scores: Iterable[ScoredEdge], file: str
+) -> tuple[list[tuple[str, str, float]], int]:
+    """Edges from a score file: unknown ids are errors; pairs a hard filter excludes are dropped (and counted)."""
+    problems: list[Problem] = []
+    edges: list[tuple[str, str, float]] = []
+    dropped = 0
+    startups = {p.id for p in engine.event.with_role(Role.STARTUP)}
+    mentors = {p.id for p in engine.event.with_role(Role.MENTOR)}
+    for row, e in enumerate(scores, start=1):
+        if e.startup_id not in startups:
+            problems.append(Problem(file, row, "startup_id", f"'{e.startup_id}' is not a startup of the event"))
+        elif e.mentor_id not in mentors:
+            problems.append(Problem(file, row, "mentor_id", f"'{e.mentor_id}' is not a mentor of the event"))
+        elif engine.rules.exclusion(engine.event.by_id[e.startup_id], engine.event.by_id[e.mentor_id]):
+            dropped += 1
+        else:
+            edges.append((e.startup_id, e.mentor_id, e.score))
+    if problems:
+        raise InvalidInput(f"{file} names participants the event does not have", tuple(problems))
+    return edges, dropped
+
+
+def plan_mentors(
+    engine: MatchEngine,
+    options: MentorOptions,
+    scores: tuple[ScoredEdge, ...] | None = None,
+    scores_name: str = "scores",
+) -> MentorPlan:
+    """Solve the mentor programme; raises :class:`Infeasible` naming the binding constraint and participants."""
+    if options.per_startup < 1:
+        raise InvalidInput("--per-startup must be at least 1", (Problem("--per-startup", None, None, "use 1 or more"),))
+    startup_ids = tuple(p.id for p in engine.event.with_role(Role.STARTUP))
+    mentor_ids, caps = _capacities(engine, options.default_capacity)
+    notes: list[str] = []
+    if scores is not None:
+        edges, dropped = _own_scores(engine, scores, scores_name)
+        notes.append(f"affinity from {scores_name}: {len(edges)} pairs used, {dropped} excluded by hard filters")
+        problem = AssignmentProblem.build(startup_ids, mentor_ids, edges, options.per_startup, caps)
+        top_n_used = None
+    else:
+        top_n = max(options.top_n, options.per_startup)
+        while True:
+            edges = list(engine.edges(Role.STARTUP, Role.MENTOR, top_n))
+            problem = AssignmentProblem.build(startup_ids, mentor_ids, edges, options.per_startup, caps)
+            binding = explain_infeasibility(problem)
+            capacity_short = any(v.constraint == ConstraintName.MENTOR_CAPACITY.value for v in binding)
+            if not binding or capacity_short or top_n >= len(mentor_ids):
+                break
+            wider = min(len(mentor_ids), top_n * 2)
+            notes.append(
+                f"top-N {top_n} candidate mentors per startup was too small for feasibility; widened to {wider}"
+            )
+            top_n = wider
+        top_n_used = top_n
+        if binding:
+            raise Infeasible(
+                f"no mentor programme gives {len(startup_ids)} startups {options.per_startup} mentor(s) each",
+                binding,
+            )
+    result = get_solver(_solver(options)).solve(problem, options.limits)
+    explanations: dict[tuple[str, str], str] = {}
+    for a in result.solution or ():
+        if scores is not None:
+            explanations[(a.left_id, a.right_id)] = f"score {a.score:.4f} from {scores_name}"
+            continue
+        pair = engine.pair(a.left_id, a.right_id)
+        explanations[(a.left_id, a.right_id)] = pair.explanation.text if pair.explanation else ""
+    return MentorPlan(problem, result, options.top_n, top_n_used, tuple(notes), explanations)

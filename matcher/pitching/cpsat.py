@@ -1,0 +1,246 @@
+"""Pitching sessions with CP-SAT: place as many startups as possible, then seat the best-fitting juries.
+
+The model has one literal per decision of the problem's flat vector (``x[s, p]``, ``y[i, p]``, ``u[p]``; pairs
+ruled out by availability are the constant 0) and adds every row of :attr:`PitchingProblem.rows`. It is solved
+lexicographically, in two phases:
+
+1. maximise the number of pitches (bounded by the capacity-only maximum, so the proof is usually immediate);
+2. keep that many pitches and maximise the quality
+   ``sum affinity[s, i] * z[s, i, p] + theme_weight * theme_fit[s, p] * x[s, p]`` where ``z <= x[s, p]`` and
+   ``z <= y[i, p]`` linearise "startup s pitches before juror i". To keep the model small, ``z`` exists only for
+   each startup's ``jury_top_k`` best investors with positive affinity (not forbidden, available in ``p``).
+   Scores are scaled to integers with ``QUALITY_SCALE = 1_000``. Phase 2 starts from the hint of a fast local
+   search (:func:`~matcher.pitching.search.improve`).
+
+``objective`` and ``bound`` are in the units of that modelled quality; each :class:`Pitch` score counts the
+startup's affinity with its whole jury. When juries that cannot be staffed (see
+:func:`~matcher.pitching.problem.explain_infeasibility`) cost placements, the solver raises
+:class:`~matcher.errors.Infeasible` naming the sessions and numbers; startups that cannot be placed for other
+reasons are listed in ``unplaced`` with the reason.
+
+Example
+-------
+>>> import numpy as np
+>>> from matcher.pitching.problem import PitchingProblem
+>>> p = PitchingProblem.build(["s1", "s2", "s3"], ["i1", "i2"], ["A", "B"], affinity=np.eye(3, 2),
+...     max_pitches=1, min_jury=1, max_jury=1, overlaps=[("A", "B")])
+>>> sol = PitchingSolver().solve(p, Limits(time_limit_s=5)).solution
+>>> len(sol.pitches), sol.unplaced[0].reason[:14]
+(2, 'capacity short')
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matcher.errors import Infeasible
+from matcher.mentoring.maxmin import cpsat_solver, run_cpsat
+from matcher.pitching.problem import (
+    PitchingProblem,
+    PitchingSolution,
+    Unplaced,
+    explain_infeasibility,
+    max_placements,
+)
+from matcher.pitching.search import improve, quality
+from matcher.solving.base import Limits, SolveResult, SolveStatus
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+__all__ = ["QUALITY_SCALE", "PitchingSolver"]
+
+QUALITY_SCALE = 1_000
+"""Quality units per CP-SAT integer unit: affinities and theme fits are rounded to three decimals."""
+
+
+class PitchingSolver:
+    """Two-phase CP-SAT for :class:`PitchingProblem` (see the module docstring).
+
+    ``jury_top_k``: how many of each startup's best investors get a ``z`` variable (``None``: all of them).
+    ``placement_share``: share of the time limit phase 1 may use.
+    """
+
+    name = "pitching-cpsat"
+
+    def __init__(self, jury_top_k: int | None = 10, placement_share: float = 0.3) -> None:
+        self.jury_top_k = jury_top_k
+        self.placement_share = placement_share
+
+    def solve(self, problem: PitchingProblem, limits: Limits) -> SolveResult[PitchingSolution]:
+        from ortools.sat.python import cp_model
+
+        start = time.perf_counter()
+        capacity_bound = max_placements(problem)
+        model = cp_model.CpModel()
+        lits = self._literals(model, problem)
+        for row in problem.rows:
+            row.add_to(model, lits)
+        xs = [v for v in lits[: problem.n_startups * problem.n_sessions] if not isinstance(v, int)]
+        placed = cp_model.LinearExpr.sum(xs)
+        model.add(placed <= capacity_bound)
+        model.maximize(placed)
+        solver = cpsat_solver(limits, limits.time_limit_s * self.placement_share)
+        found, proven_placed = run_cpsat(solver, model, "the placement phase")
+        if not found:
+            return SolveResult(
+                SolveStatus.TIMED_OUT,
+                None,
+                None,
+                time.perf_counter() - start,
+                None,
+                self.name,
+                ("no schedule found within the time limit: raise the time limit",),
+            )
+        values = self._values(solver, lits)
+        n_placed = int(values[: problem.n_startups * problem.n_sessions].sum())
+        notes = [
+            f"phase 1: {n_placed} of {problem.n_startups} startups placed "
+            f"({'proven maximal' if proven_placed else 'best found'}; capacity allows {capacity_bound})"
+        ]
+        if n_placed < capacity_bound and proven_placed:
+            staffing = explain_infeasibility(problem)
+            if staffing:
+                raise Infeasible(
+                    f"juries cannot be staffed: only {n_placed} of the {capacity_bound} startups that fit in the "
+                    "sessions can be given a jury",
+                    staffing,
+                )
+
+        pair, theme = self._weights(problem)
+        weights, terms, z_of = self._objective(model, problem, lits, pair, theme)
+        deadline = start + limits.time_limit_s * (self.placement_share + 1) / 2
+        values = improve(problem, values, pair, theme, limits.seed, deadline)
+        model.clear_objective()
+        model.add(placed >= n_placed)
+        model.maximize(cp_model.LinearExpr.weighted_sum(terms, weights))
+        model.clear_hints()
+        for var, value in zip(lits, values.tolist(), strict=True):
+            if not isinstance(var, int):
+                model.add_hint(var, value)
+        for k, (xi, yi) in z_of.items():  # z = x * y, so that the hint is a complete solution
+            model.add_hint(terms[k], int(values[xi] * values[yi]))
+        remaining = limits.time_limit_s - (time.perf_counter() - start)
+        found, proven_quality = (False, False)
+        bound: float | None = None
+        if remaining > 0.01:
+            solver = cpsat_solver(limits, remaining)
+            found, proven_quality = run_cpsat(solver, model, "the quality phase")
+        if found:
+            bound = solver.best_objective_bound / QUALITY_SCALE
+            cpsat_values = self._values(solver, lits)
+            if quality(problem, cpsat_values, pair, theme) >= quality(problem, values, pair, theme):
+                values = cpsat_values
+        objective = quality(problem, values, pair, theme) / QUALITY_SCALE
+        notes.append(
+            f"phase 2: quality {'proven optimal' if proven_quality else 'best found'}; z for each "
+            f"startup's top {self.jury_top_k or 'all'} investors"
+        )
+        pitches, juries = problem.decode(values)
+        solution = PitchingSolution(pitches, juries, self._unplaced(problem, values, proven_placed))
+        status = SolveStatus.OPTIMAL if proven_placed and proven_quality else SolveStatus.TIMED_OUT
+        return SolveResult(status, objective, bound, time.perf_counter() - start, solution, self.name, tuple(notes))
+
+    @staticmethod
+    def _literals(model: cp_model.CpModel, problem: PitchingProblem) -> list[cp_model.IntVar | int]:
+        lits: list[cp_model.IntVar | int] = [0] * problem.n_variables
+        for s, p in np.argwhere(problem.startup_available).tolist():
+            lits[problem.x_index(s, p)] = model.new_bool_var(f"x_{s}_{p}")
+        for i, p in np.argwhere(problem.investor_available).tolist():
+            lits[problem.y_index(i, p)] = model.new_bool_var(f"y_{i}_{p}")
+        for p in range(problem.n_sessions):
+            lits[problem.u_index(p)] = model.new_bool_var(f"u_{p}")
+        return lits
+
+    def _weights(self, problem: PitchingProblem) -> tuple[np.ndarray, np.ndarray]:
+        """Scaled objective weights: ``pair[s, i]`` for each startup's top-k positive, allowed investors (0
+        elsewhere) and ``theme[s, p]``."""
+        aff = np.rint(problem.affinity * QUALITY_SCALE).astype(np.int64)
+        pair = np.zeros_like(aff)
+        k = problem.n_investors if self.jury_top_k is None else self.jury_top_k
+        for s in range(problem.n_startups):
+            usable = np.flatnonzero((aff[s] > 0) & ~problem.forbidden[s])
+            top = usable[np.lexsort((usable, -aff[s, usable]))][:k]
+            pair[s, top] = aff[s, top]
+        theme = np.rint(problem.theme_weight * problem.theme_fit * QUALITY_SCALE).astype(np.int64)
+        return pair, theme
+
+    @staticmethod
+    def _objective(
+        model: cp_model.CpModel,
+        problem: PitchingProblem,
+        lits: list[cp_model.IntVar | int],
+        pair: np.ndarray,
+        theme: np.ndarray,
+    ) -> tuple[list[int], list[cp_model.IntVar], dict[int, tuple[int, int]]]:
+        """Objective weights and literals (``z`` for weighted pairs, theme fit on ``x``), plus for each ``z`` (by
+        position in the term list) the flat indices of its ``x`` and ``y``."""
+        from ortools.sat.python import cp_model
+
+        weights: list[int] = []
+        terms: list[cp_model.IntVar] = []
+        z_of: dict[int, tuple[int, int]] = {}
+        by_juror: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+        for s in range(problem.n_startups):
+            top = np.flatnonzero(pair[s]).tolist()
+            for p in np.flatnonzero(problem.startup_available[s]).tolist():
+                xi = problem.x_index(s, p)
+                x = lits[xi]
+                if isinstance(x, int):
+                    continue
+                if theme[s, p]:
+                    weights.append(int(theme[s, p]))
+                    terms.append(x)
+                heard: list[cp_model.IntVar] = []
+                for i in top:
+                    y = lits[problem.y_index(i, p)]
+                    if isinstance(y, int):
+                        continue
+                    z = model.new_bool_var(f"z_{s}_{i}_{p}")
+                    model.add_implication(z, x)
+                    model.add_implication(z, y)
+                    z_of[len(terms)] = (xi, problem.y_index(i, p))
+                    weights.append(int(pair[s, i]))
+                    terms.append(z)
+                    heard.append(z)
+                    by_juror.setdefault((i, p), []).append(z)
+                if len(heard) > problem.max_jury[p]:  # valid cut: a jury has at most max_jury members
+                    model.add(cp_model.LinearExpr.sum(heard) <= int(problem.max_jury[p]) * x)
+        for (i, p), heard in by_juror.items():  # valid cut: a juror hears at most max_pitches startups
+            if len(heard) > problem.max_pitches[p]:
+                model.add(cp_model.LinearExpr.sum(heard) <= int(problem.max_pitches[p]) * lits[problem.y_index(i, p)])
+        return weights, terms, z_of
+
+    @staticmethod
+    def _values(solver: cp_model.CpSolver, lits: list[cp_model.IntVar | int]) -> np.ndarray:
+        return np.array([v if isinstance(v, int) else int(solver.boolean_value(v)) for v in lits], dtype=np.int64)
+
+    @staticmethod
+    def _unplaced(problem: PitchingProblem, values: np.ndarray, proven: bool) -> tuple[Unplaced, ...]:
+        n_s, n_p = problem.n_startups, problem.n_sessions
+        x = values[: n_s * n_p].reshape(n_s, n_p).astype(bool)
+        load = x.sum(axis=0)
+        places = int(problem.max_pitches.sum())
+        out: list[Unplaced] = []
+        for s in np.flatnonzero(~x.any(axis=1)).tolist():
+            mine = np.flatnonzero(problem.startup_available[s])
+            names = ", ".join(problem.session_ids[p] for p in mine.tolist())
+            if mine.size == 0:
+                reason = "no session available for this startup"
+            elif np.all(load[mine] >= problem.max_pitches[mine]):
+                reason = (
+                    f"capacity short: {places} pitch places for {n_s} startups, and the {mine.size} "
+                    f"session(s) it can attend ({names}) are full"
+                )
+            else:
+                reason = (
+                    "no jury can hear it in the sessions it can attend that have room: a forbidden investor "
+                    "would sit in the jury, or too few investors are free to staff another session"
+                )
+            if not proven:
+                reason += " (time limit hit: a longer run may place it)"
+            out.append(Unplaced(problem.startup_ids[s], reason))
+        return tuple(out)

@@ -1,1 +1,0 @@
-"""Frozen problem encodings: each owns the mapping between ids and array indices."""
