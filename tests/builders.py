@@ -1,8 +1,10 @@
-"""Hand-built event records for the meeting tests: participants, and 20-minute slots from 9:00 UTC."""
+"""Test builders: hand-built event records (participants, 20-minute slots from 9:00 UTC) and a CSV reader."""
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from matcher.event.schema import Participant, Slot
 
@@ -33,3 +35,9 @@ def slot(k: int) -> Slot:
 def slots(n: int) -> tuple[Slot, ...]:
     """Slots ``S1`` to ``S<n>``, back to back."""
     return tuple(slot(k) for k in range(1, n + 1))
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file written by the CLI, as dicts by header."""
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -16,7 +16,7 @@ from matcher.embed import EmbeddingBackend
 from service.db.models import EventRow, JobRow
 from service.runtime import Runtime
 from tests.conftest import TINY
-from tests.test_service_helpers import (
+from tests.service.helpers import (
     ADMIN,
     client_for,
     csv_files,

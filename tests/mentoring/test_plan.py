@@ -1,8 +1,7 @@
-"""Mentor programme and pitching day end to end: real model, real index, real OR-Tools, through the CLI."""
+"""Mentor programme end to end: real model, real index, real OR-Tools, through the CLI."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -14,13 +13,9 @@ from matcher.event.schema import Event, Role
 from matcher.matching.engine import MatchEngine
 from matcher.mentoring.plan import MentorOptions, plan_mentors
 from matcher.mentoring.problem import check
+from tests.builders import rows
 
 runner = CliRunner()
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def english_for_s2(event_dir: Path) -> Path:
@@ -158,34 +153,3 @@ def test_top_n_too_small_is_widened(sample_event: Event, embedder: Embedder) -> 
     assert any("widened" in note for note in plan.notes)
     assert check(plan.problem, plan.assignments) == ()
     assert len(plan.assignments) == len(sample_event.with_role(Role.STARTUP))
-
-
-def test_pitching_day_places_startups_and_explains_the_rest(tmp_path: Path) -> None:
-    from tests.conftest import TINY
-
-    out = tmp_path / "out"
-    result = runner.invoke(
-        app,
-        [
-            "schedule",
-            "pitches",
-            "--event",
-            str(TINY),
-            "--out",
-            str(out),
-            "--time-limit",
-            "10",
-            "--store",
-            str(tmp_path / "store"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    pitches = rows(out / "pitches.csv")
-    juries = rows(out / "juries.csv")
-    placed = {p["startup_id"] for p in pitches}
-    assert placed == {"s1", "s3"}
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert [u["startup_id"] for u in summary["unplaced"]] == ["s2"]  # speaks only German; no investor does
-    # P1 and P2 overlap: no investor sits in both.
-    seats = [(j["session_id"], j["investor_id"]) for j in juries]
-    assert len({inv for _, inv in seats}) == len(seats)

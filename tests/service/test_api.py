@@ -16,7 +16,7 @@ from matcher.embed import EmbeddingBackend
 from matcher.errors import ConstraintViolation, Infeasible, ModelUnavailable, SolverFailed
 from service.deps import get_suggestions
 from tests.conftest import TINY
-from tests.test_service_helpers import (
+from tests.service.helpers import (
     ADMIN,
     app_for,
     client_for,

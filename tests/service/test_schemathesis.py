@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from matcher.embed import EmbeddingBackend, ModelSpec
 from service.app import create_app
-from tests.test_service_helpers import ADMIN, load_event, participant_body, settings_for
+from tests.service.helpers import ADMIN, load_event, participant_body, settings_for
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="matcher-schemathesis-"))
 _MODEL: dict[str, EmbeddingBackend] = {}

@@ -15,7 +15,7 @@ from benchmarks.expertise_data import Rating, load_dataset, load_ratings
 from matcher.embed import Embedder
 from matcher.errors import InvalidInput
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "expertise-sample"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "expertise-sample"
 HEADER = "\t".join(["ParticipantID", *(f"Paper{k}" for k in range(1, 11)), *(f"Expertise{k}" for k in range(1, 11))])
 
 

@@ -16,7 +16,7 @@ from matcher.event.schema import COMPLEMENTARY, Document, Participant
 from matcher.matching.engine import MatchEngine
 from matcher.matching.profile_index import ProfileIndex, texts_to_embed
 from matcher.matching.profiles import units_of
-from tests.test_service_helpers import (
+from tests.service.helpers import (
     ADMIN,
     load_event,
     loaded_client,

@@ -14,7 +14,7 @@ from matcher.event.schema import Role
 from matcher.matching.engine import Suggestion
 from service.schemas.suggestions import suggestions_json
 from service.suggestions import CacheStats, SuggestionBodies
-from tests.test_service_helpers import (
+from tests.service.helpers import (
     ADMIN,
     client_for,
     csv_files,
@@ -86,7 +86,7 @@ def test_every_change_of_the_event_is_seen_by_the_next_request(client: TestClien
 def test_a_reimport_and_a_recreated_event_are_new(client: TestClient) -> None:
     assert "m3" in _ids(_served(client))
     without_m3 = b"\n".join(
-        line for line in (Path(__file__).parents[1] / "fixtures/tiny-event/participants.csv").read_bytes().split(b"\n")
+        line for line in (Path(__file__).parents[2] / "fixtures/tiny-event/participants.csv").read_bytes().split(b"\n")
         if not line.startswith(b"m3,")
     )  # fmt: skip
     files = csv_files(**{"participants.csv": without_m3})

@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 
 from matcher.embed import EmbeddingBackend
-from tests.test_service_helpers import ADMIN, app_for, csv_files, participant_body, settings_for
+from tests.service.helpers import ADMIN, app_for, csv_files, participant_body, settings_for
 
 
 def test_real_uvicorn_over_loopback(

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from matcher.embed import EmbeddingBackend
 from service.keys_cli import keys_app
 from service.settings import get_settings
-from tests.test_service_helpers import (
+from tests.service.helpers import (
     ADMIN,
     bearer,
     client_for,

@@ -11,7 +11,7 @@ from matcher.event.schema import Event, Role
 from matcher.matching.affinity import AffinityConfig
 from matcher.matching.engine import MatchEngine
 from matcher.matching.hubness import Hubness, weight_for
-from tests.test_engine import brute_force
+from tests.matching.test_engine import brute_force
 
 
 def corrected(engine: MatchEngine, k: int = 5, weight: float = 0.5) -> MatchEngine:
