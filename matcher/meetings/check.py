@@ -23,17 +23,17 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from matcher.errors import ConstraintViolation, InvalidInput, Problem
 from matcher.event.schema import Event
-from matcher.meetings.constraints import ScheduleView, violations_of
+from matcher.meetings.constraints import Rule, ScheduleView, violations_of
 from matcher.meetings.model import Meeting, Origin
 
 __all__ = ["KNOWN_IDS", "MEETING_COLUMNS", "check", "parse_meetings_csv"]
 
-KNOWN_IDS = "known_ids"
-"""Name of the check that every id a meeting names exists in the event."""
+KNOWN_IDS = Rule.KNOWN_IDS
+"""The check that every id a meeting names exists in the event: a :class:`Rule` like every other constraint."""
 
 MEETING_COLUMNS = ("slot_id", "table_id", "a_id", "b_id", "origin", "score")
 """Columns of a meetings file; ``origin`` (default ``suggested``) and ``score`` (default 0) may be left out."""
@@ -44,25 +44,7 @@ def check(event: Event, meetings: Iterable[Meeting]) -> tuple[ConstraintViolatio
 
     Meetings that name unknown ids are reported under ``known_ids`` and left out of the other checks.
     """
-    view = ScheduleView.of(event)
-    listed = list(meetings)
-    return (*_unknown_ids(view, listed), *violations_of(view, listed))
-
-
-def _unknown_ids(view: ScheduleView, meetings: list[Meeting]) -> Iterator[ConstraintViolation]:
-    for m in meetings:
-        where = f"the meeting in {m.slot_id} at {m.table_id}"
-        for pid in dict.fromkeys((m.a_id, m.b_id)):
-            if pid not in view.participants:
-                yield ConstraintViolation(
-                    KNOWN_IDS, (m.a_id, m.b_id), f"{where} names unknown participant {pid}", (m.slot_id,)
-                )
-        if m.slot_id not in view.slot_order:
-            yield ConstraintViolation(KNOWN_IDS, (m.a_id, m.b_id), f"{where} names unknown slot {m.slot_id}")
-        if m.table_id not in view.tables:
-            yield ConstraintViolation(
-                KNOWN_IDS, (m.a_id, m.b_id), f"{where} names unknown table {m.table_id}", (m.slot_id,)
-            )
+    return violations_of(ScheduleView.of(event), meetings)
 
 
 def parse_meetings_csv(text: str, file: str = "meetings.csv") -> tuple[Meeting, ...]:

@@ -79,6 +79,7 @@ class Rule(StrEnum):
     MAX_MEETINGS = "max_meetings"
     LOCKED_KEPT = "locked_kept"
     NO_FORBIDDEN_PAIR = "no_forbidden_pair"
+    KNOWN_IDS = "known_ids"  # every participant, slot and table a meeting names exists (checked by check.py only)
 
 
 def allowed_kinds(a: Attendance, b: Attendance) -> frozenset[TableKind]:
@@ -399,6 +400,33 @@ class NoForbiddenPairRule(DomainConstraint):
                 yield _v(self.name, (m.a_id, m.b_id), msg, (m.slot_id,))
 
 
+class KnownIds(ScheduleConstraint):
+    """Every participant, slot and table a meeting names exists. An encoding only has known ids, so it adds
+    nothing to a model; it matters for a schedule read from a file (``matcher check``)."""
+
+    name = Rule.KNOWN_IDS
+
+    def violations(
+        self, source: Event | MeetingProblem | ScheduleView, meetings: Iterable[Meeting]
+    ) -> tuple[ConstraintViolation, ...]:
+        """Every unknown id of ``meetings``; unlike the other constraints, it looks at every meeting."""
+        return tuple(self._violations(ScheduleView.of(source), list(meetings)))
+
+    def _violations(self, view: ScheduleView, meetings: list[Meeting]) -> Iterator[ConstraintViolation]:
+        for m in meetings:
+            where, pair = f"the meeting in {m.slot_id} at {m.table_id}", (m.a_id, m.b_id)
+            for pid in dict.fromkeys(pair):
+                if pid not in view.participants:
+                    yield _v(self.name, pair, f"{where} names unknown participant {pid}", (m.slot_id,))
+            if m.slot_id not in view.slot_order:
+                yield _v(self.name, pair, f"{where} names unknown slot {m.slot_id}")
+            if m.table_id not in view.tables:
+                yield _v(self.name, pair, f"{where} names unknown table {m.table_id}", (m.slot_id,))
+
+    def add_to(self, model: cp_model.CpModel, vars: ModelVars) -> None:
+        """Nothing to add: every variable of a model is a placement of known ids."""
+
+
 DOMAIN_CONSTRAINTS: tuple[DomainConstraint, ...] = (
     AvailabilityRule(),
     TableKindRule(),
@@ -408,8 +436,9 @@ DOMAIN_CONSTRAINTS: tuple[DomainConstraint, ...] = (
     NoForbiddenPairRule(),
 )
 
-#: Every hard constraint of a schedule, in reporting order.
+#: Every hard constraint of a schedule, in reporting order (unknown ids first: the others skip those meetings).
 ALL_CONSTRAINTS: tuple[ScheduleConstraint, ...] = (
+    KnownIds(),
     OneMeetingPerParticipantPerSlot(),
     PairMeetsAtMostOnce(),
     OneMeetingPerTablePerSlot(),
@@ -422,7 +451,8 @@ def violations_of(
     meetings: Iterable[Meeting],
     constraints: Iterable[ScheduleConstraint] = ALL_CONSTRAINTS,
 ) -> tuple[ConstraintViolation, ...]:
-    """Every violation of ``constraints`` by ``meetings`` (meetings naming unknown ids are skipped here)."""
+    """Every violation of ``constraints`` by ``meetings``; only :class:`KnownIds` looks at meetings naming unknown
+    ids, every other constraint skips them."""
     view = ScheduleView.of(source)
     listed = list(meetings)
     return tuple(v for c in constraints for v in c.violations(view, listed))
