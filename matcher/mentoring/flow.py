@@ -26,7 +26,8 @@ import time
 import numpy as np
 
 from matcher.errors import Infeasible, InvalidInput, SolverFailed
-from matcher.mentoring.problem import Assignment, AssignmentProblem, explain_infeasibility
+from matcher.mentoring.diagnose import explain_infeasibility
+from matcher.mentoring.problem import Assignment, AssignmentProblem
 from matcher.solving.base import Limits, SolveResult, SolveStatus
 
 __all__ = ["SCALE", "MinCostFlowSolver", "infeasible_error"]

@@ -22,8 +22,9 @@ import time
 
 import numpy as np
 
+from matcher.mentoring.diagnose import explain_infeasibility
 from matcher.mentoring.flow import infeasible_error
-from matcher.mentoring.problem import Assignment, AssignmentProblem, explain_infeasibility
+from matcher.mentoring.problem import Assignment, AssignmentProblem
 from matcher.solving.base import Limits, SolveResult, SolveStatus
 
 __all__ = ["GreedySolver"]

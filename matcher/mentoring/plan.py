@@ -25,10 +25,10 @@ from typing import Any
 from matcher.errors import Infeasible, InvalidInput, Problem
 from matcher.event.schema import Role
 from matcher.matching.engine import MatchEngine
-from matcher.mentoring.problem import Assignment, AssignmentProblem, explain_infeasibility
+from matcher.mentoring.diagnose import explain_infeasibility
+from matcher.mentoring.problem import Assignment, AssignmentProblem, ConstraintName
 from matcher.registry import SolverName, get_solver
 from matcher.solving.base import Limits, SolveResult
-from matcher.solving.rows import ConstraintName
 
 
 class Fairness(StrEnum):

@@ -22,17 +22,29 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import ConstraintViolation, InvalidInput, SolverFailed
-from matcher.solving.rows import ConstraintName, LinearRow, assignment_rows, row_violations
+from matcher.solving.arrays import frozen, id_index
+from matcher.solving.rows import LinearRow, Rows, row_violations
 
-__all__ = ["Assignment", "AssignmentProblem", "check", "explain_infeasibility"]
+__all__ = ["Assignment", "AssignmentProblem", "ConstraintName", "assignment_rows", "check"]
 
 IntLike = int | Sequence[int] | npt.NDArray[np.integer]
+
+
+class ConstraintName(StrEnum):
+    """Every constraint of a mentor programme; the value is what appears in ``ConstraintViolation``."""
+
+    STARTUP_DEMAND = "startup_demand"  # each startup gets exactly its K mentors
+    MENTOR_CAPACITY = "mentor_capacity"  # a mentor takes at most `capacity` startups
+    CANDIDATE_EDGE = "candidate_edge"  # only candidate (scored, not forbidden) pairs may be matched
+    DUPLICATE_PAIR = "duplicate_pair"  # a startup-mentor pair is matched at most once
+    GROUP_CAPACITY = "group_capacity"  # Hall deficit: a group's candidate mentors cannot cover its demand
 
 
 @dataclass(frozen=True)
@@ -42,33 +54,6 @@ class Assignment:
     left_id: str
     right_id: str
     score: float
-
-
-def _readonly(values: npt.ArrayLike, dtype: type[np.generic], name: str, length: int | None) -> np.ndarray:
-    """A read-only 1-D copy of ``values`` (the caller's array is never touched)."""
-    raw = np.asarray(values)
-    if raw.ndim != 1 or (length is not None and raw.shape[0] != length):
-        want = f"length {length}" if length is not None else "1-D"
-        raise InvalidInput(f"{name} must be a 1-D array of {want}, got shape {raw.shape}")
-    if dtype is np.int32 and raw.size:
-        if not (np.issubdtype(raw.dtype, np.integer) or np.all(np.mod(raw, 1) == 0)):
-            raise InvalidInput(f"{name} must hold whole numbers")
-        if raw.max() > np.iinfo(np.int32).max or raw.min() < np.iinfo(np.int32).min:
-            raise InvalidInput(f"{name} holds values out of the int32 range")
-    out = np.array(raw, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
-
-
-def _index(ids: Sequence[str], what: str) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for k, ident in enumerate(ids):
-        if not isinstance(ident, str) or not ident:
-            raise InvalidInput(f"{what} id at position {k} must be a non-empty string, got {ident!r}")
-        if ident in index:
-            raise InvalidInput(f"{what} id {ident!r} appears twice; ids must be unique")
-        index[ident] = k
-    return index
 
 
 def _per_id(values: IntLike, n: int) -> npt.ArrayLike:
@@ -98,15 +83,15 @@ class AssignmentProblem:
         set_ = object.__setattr__
         set_(self, "left_ids", tuple(self.left_ids))
         set_(self, "right_ids", tuple(self.right_ids))
-        _index(self.left_ids, "startup")
-        _index(self.right_ids, "mentor")
+        id_index(self.left_ids, "startup")
+        id_index(self.right_ids, "mentor")
         n_l, n_r = len(self.left_ids), len(self.right_ids)
-        set_(self, "edge_left", _readonly(self.edge_left, np.int32, "edge_left", None))
+        set_(self, "edge_left", frozen(self.edge_left, np.int32, "edge_left", (None,)))
         n_e = self.edge_left.shape[0]
-        set_(self, "edge_right", _readonly(self.edge_right, np.int32, "edge_right", n_e))
-        set_(self, "edge_score", _readonly(self.edge_score, np.float64, "edge_score", n_e))
-        set_(self, "demand", _readonly(self.demand, np.int32, "demand", n_l))
-        set_(self, "capacity", _readonly(self.capacity, np.int32, "capacity", n_r))
+        set_(self, "edge_right", frozen(self.edge_right, np.int32, "edge_right", (n_e,)))
+        set_(self, "edge_score", frozen(self.edge_score, np.float64, "edge_score", (n_e,)))
+        set_(self, "demand", frozen(self.demand, np.int32, "demand", (n_l,)))
+        set_(self, "capacity", frozen(self.capacity, np.int32, "capacity", (n_r,)))
         if n_e and (self.edge_left.min() < 0 or self.edge_left.max() >= n_l):
             raise InvalidInput(f"edge_left holds indices outside 0..{n_l - 1}")
         if n_e and (self.edge_right.min() < 0 or self.edge_right.max() >= n_r):
@@ -144,7 +129,7 @@ class AssignmentProblem:
         depend on the order of ``edges``. Raises :class:`InvalidInput` naming the first unknown id, duplicate
         pair (a pair given twice is an error, not silently merged), or negative demand/capacity.
         """
-        left_index, right_index = _index(left_ids, "startup"), _index(right_ids, "mentor")
+        left_index, right_index = id_index(left_ids, "startup"), id_index(right_ids, "mentor")
         items = list(edges)
         lefts = [left_index.get(e[0], -1) for e in items]
         rights = [right_index.get(e[1], -1) for e in items]
@@ -276,81 +261,21 @@ def check(problem: AssignmentProblem, assignments: Iterable[Assignment]) -> tupl
     return (*found, *row_violations(problem.rows, counts))
 
 
-def _names(ids: Sequence[str], limit: int = 8) -> str:
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-def explain_infeasibility(problem: AssignmentProblem) -> tuple[ConstraintViolation, ...]:
-    """The binding reasons why no assignment exists, in words; empty when the problem is feasible.
-
-    The simple reasons are reported first: total demand above total capacity, and startups with fewer candidate
-    mentors than they need. Only when neither explains it, a max-flow min cut names a group of startups whose
-    candidate mentors together cannot cover the group's demand (a Hall-type deficit).
-    """
-    found: list[ConstraintViolation] = []
-    demand = problem.demand.astype(np.int64)
-    if problem.total_demand > problem.total_capacity:
-        uniform = demand.size > 0 and bool(np.all(demand == demand[0]))
-        need = f"{problem.n_left} startups x {demand[0]} = " if uniform else ""
-        found.append(
-            ConstraintViolation(
-                ConstraintName.MENTOR_CAPACITY.value,
-                (),
-                f"startup_demand vs mentor_capacity: {need}{problem.total_demand} > total capacity "
-                f"{problem.total_capacity} of {problem.n_right} mentors; raise --mentor-capacity, "
-                "add mentors, or lower --per-startup",
-            )
-        )
-    usable = problem.capacity[problem.edge_right] > 0
-    n_candidates = np.bincount(problem.edge_left[usable], minlength=problem.n_left)
-    for i in np.flatnonzero(n_candidates < demand).tolist():
-        sid, has, need_i = problem.left_ids[i], int(n_candidates[i]), int(demand[i])
-        found.append(
-            ConstraintViolation(
-                ConstraintName.STARTUP_DEMAND.value,
-                (sid,),
-                f"startup {sid!r} has {has} candidate mentor(s) with free capacity but needs {need_i}: each "
-                "mentor counts once per startup, so add candidate mentors for it (more edges per startup, a lower "
-                "affinity threshold, fewer forbidden pairs) or lower --per-startup",
-            )
-        )
-    if found:
-        return tuple(found)
-    group = _min_cut_group(problem)
-    return () if group is None else (group,)
-
-
-def _min_cut_group(problem: AssignmentProblem) -> ConstraintViolation | None:
-    """The Hall deficit found by a max flow source -> startup (demand) -> mentor (1) -> sink (capacity)."""
-    from ortools.graph.python import max_flow  # deferred: nothing heavy at import time
-
-    n_l, n_r = problem.n_left, problem.n_right
-    source, sink = n_l + n_r, n_l + n_r + 1
-    tails = np.concatenate((np.full(n_l, source), problem.edge_left, n_l + np.arange(n_r))).astype(np.int32)
-    heads = np.concatenate((np.arange(n_l), n_l + problem.edge_right, np.full(n_r, sink))).astype(np.int32)
-    caps = np.concatenate((problem.demand, np.ones(problem.n_edges), problem.capacity)).astype(np.int64)
-    flow = max_flow.SimpleMaxFlow()
-    flow.add_arcs_with_capacity(tails, heads, caps)
-    if flow.solve(source, sink) != flow.OPTIMAL:
-        raise SolverFailed("max flow failed while explaining infeasibility")
-    if flow.optimal_flow() >= problem.total_demand:
-        return None
-    side = np.array(flow.get_source_side_min_cut(), dtype=np.int64)
-    group = np.sort(side[side < n_l])
-    in_group = np.zeros(n_l, dtype=bool)
-    in_group[group] = True
-    group_edges = in_group[problem.edge_left]
-    per_mentor = np.bincount(problem.edge_right[group_edges], minlength=n_r)
-    mentors = np.flatnonzero(per_mentor)
-    supply = int(np.minimum(per_mentor, problem.capacity).sum())
-    need = int(problem.demand[group].sum(dtype=np.int64))
-    startup_ids = [problem.left_ids[i] for i in group.tolist()]
-    mentor_ids = [problem.right_ids[j] for j in mentors.tolist()]
-    return ConstraintViolation(
-        ConstraintName.GROUP_CAPACITY.value,
-        (*startup_ids, *mentor_ids),
-        f"{len(startup_ids)} startups ({_names(startup_ids)}) need {need} mentor places in total, but their "
-        f"{len(mentor_ids)} candidate mentors ({_names(mentor_ids)}) can give them at most {supply}: add "
-        "candidate mentors for these startups, raise these mentors' capacity, or lower --per-startup",
-    )
+def assignment_rows(problem: AssignmentProblem) -> tuple[LinearRow, ...]:
+    """Mentor programme rows over the edge vector: exact demand per startup, capacity per mentor."""
+    out = Rows()
+    for ends, ids, bounds, is_left in (
+        (problem.edge_left, problem.left_ids, problem.demand, True),
+        (problem.edge_right, problem.right_ids, problem.capacity, False),
+    ):
+        order = np.argsort(ends, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=len(ids)))))
+        for k, ident in enumerate(ids):
+            members, b = order[starts[k] : starts[k + 1]], int(bounds[k])
+            if is_left:
+                msg = f"startup {ident!r} has {{value}} mentors; it needs exactly {b}"
+                out.count(ConstraintName.STARTUP_DEMAND, members, b, b, msg, (ident,))
+            else:
+                msg = f"mentor {ident!r} has {{value}} startups; their capacity is {b}"
+                out.count(ConstraintName.MENTOR_CAPACITY, members, None, b, msg, (ident,))
+    return tuple(out.rows)

@@ -27,25 +27,44 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.errors import ConstraintViolation, InvalidInput, SolverFailed
-from matcher.solving.rows import ConstraintName, LinearRow, pitching_rows, row_violations
+from matcher.errors import ConstraintViolation, InvalidInput
+from matcher.solving.arrays import frozen, id_index
+from matcher.solving.rows import LinearRow, Rows, row_violations
 
 __all__ = [
+    "ConstraintName",
     "JurySeat",
     "Pitch",
     "PitchingProblem",
     "PitchingSolution",
     "Unplaced",
     "check",
-    "explain_infeasibility",
-    "max_placements",
+    "pitching_rows",
 ]
+
+
+class ConstraintName(StrEnum):
+    """Every constraint of a pitching day; the value is what appears in ``ConstraintViolation``."""
+
+    ONE_PITCH = "one_pitch_per_startup"  # a startup pitches at most once
+    SESSION_CAPACITY = "session_capacity"  # at most max_pitches pitches in a session
+    SESSION_USED = "session_used"  # links a session's pitches to its jury (internal bookkeeping)
+    JURY_SIZE = "jury_size"  # a session with pitches has min_jury..max_jury investors, an empty one none
+    JURY_OVERLAP = "jury_overlap"  # an investor sits in at most one of two overlapping sessions
+    STARTUP_AVAILABILITY = "startup_availability"
+    INVESTOR_AVAILABILITY = "investor_availability"
+    FORBIDDEN_PAIR = "forbidden_pair"  # a forbidden startup-investor pair never meets in a session
+    PITCH_ORDER = "pitch_order"  # pitches in a session are numbered 1..n
+    PLACEMENT = "placement"  # every startup is either pitched or listed as unplaced, with a reason
+    UNKNOWN_ID = "unknown_id"  # a solution names an id that is not in the problem
+
 
 C = ConstraintName
 
@@ -87,32 +106,6 @@ class PitchingSolution:
         return tuple(seat.investor_id for seat in self.juries if seat.session_id == session_id)
 
 
-def _ids(ids: Sequence[str], what: str) -> tuple[str, ...]:
-    seen: set[str] = set()
-    for k, ident in enumerate(ids):
-        if not isinstance(ident, str) or not ident:
-            raise InvalidInput(f"{what} id at position {k} must be a non-empty string, got {ident!r}")
-        if ident in seen:
-            raise InvalidInput(f"{what} id {ident!r} appears twice; ids must be unique")
-        seen.add(ident)
-    return tuple(ids)
-
-
-def _frozen(values: npt.ArrayLike, dtype: type[np.generic], name: str, shape: tuple[int, ...]) -> np.ndarray:
-    raw = np.asarray(values)
-    if raw.ndim == 0 and len(shape) == 1:
-        raw = np.full(shape, raw)
-    if raw.shape != shape:
-        raise InvalidInput(f"{name} must have shape {shape}, got {raw.shape}")
-    if dtype is np.bool_ and raw.dtype != np.bool_:
-        raise InvalidInput(f"{name} must be a boolean array, got {raw.dtype}")
-    if dtype is np.int32 and raw.size and not (np.issubdtype(raw.dtype, np.integer) or np.all(np.mod(raw, 1) == 0)):
-        raise InvalidInput(f"{name} must hold whole numbers")
-    out = np.array(raw, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
-
-
 @dataclass(frozen=True, eq=False)
 class PitchingProblem:
     """A frozen pitching-session problem (see the module docstring); arrays are copied and made read-only.
@@ -139,7 +132,7 @@ class PitchingProblem:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         for name, what in (("startup_ids", "startup"), ("investor_ids", "investor"), ("session_ids", "session")):
-            set_(self, name, _ids(getattr(self, name), what))
+            set_(self, name, tuple(id_index(getattr(self, name), what)))
         s, i, p = self.n_startups, self.n_investors, self.n_sessions
         for name, dtype, shape in (
             ("affinity", np.float64, (s, i)),
@@ -151,7 +144,7 @@ class PitchingProblem:
             ("investor_available", np.bool_, (i, p)),
             ("forbidden", np.bool_, (s, i)),
         ):
-            set_(self, name, _frozen(getattr(self, name), dtype, name, shape))
+            set_(self, name, frozen(getattr(self, name), dtype, name, shape, broadcast=True))
         for name in ("affinity", "theme_fit"):
             bad = np.argwhere(~np.isfinite(getattr(self, name)))
             if bad.size:
@@ -192,9 +185,9 @@ class PitchingProblem:
         """Build from ids: ``overlaps`` as session-id pairs, ``forbidden`` as (startup_id, investor_id) pairs;
         availability defaults to everyone everywhere, ``theme_fit`` to zeros. Unknown ids raise InvalidInput."""
         s_ids, i_ids, p_ids = (
-            _ids(startup_ids, "startup"),
-            _ids(investor_ids, "investor"),
-            _ids(session_ids, "session"),
+            tuple(id_index(startup_ids, "startup")),
+            tuple(id_index(investor_ids, "investor")),
+            tuple(id_index(session_ids, "session")),
         )
         s_ix, i_ix, p_ix = ({v: k for k, v in enumerate(ids)} for ids in (s_ids, i_ids, p_ids))
         pairs = []
@@ -325,92 +318,44 @@ def check(problem: PitchingProblem, solution: PitchingSolution) -> tuple[Constra
     return (*found, *row_violations(problem.rows, values), *extra)
 
 
-def _max_flow(tails: list[int], heads: list[int], caps: list[int], source: int, sink: int) -> int:
-    from ortools.graph.python import max_flow  # deferred: nothing heavy at import time
-
-    flow = max_flow.SimpleMaxFlow()
-    if tails:
-        flow.add_arcs_with_capacity(
-            np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32), np.array(caps, dtype=np.int64)
-        )
-    if flow.solve(source, sink) != flow.OPTIMAL:
-        raise SolverFailed("max flow failed while analysing the pitching sessions")
-    return int(flow.optimal_flow())
-
-
-def max_placements(problem: PitchingProblem) -> int:
-    """How many startups could pitch if juries were no concern (availability and session capacity only)."""
-    n_s, n_p = problem.n_startups, problem.n_sessions
-    source, sink = n_s + n_p, n_s + n_p + 1
-    pairs = np.argwhere(problem.startup_available)
-    tails = [source] * n_s + pairs[:, 0].tolist() + list(range(n_s, n_s + n_p))
-    heads = list(range(n_s)) + (n_s + pairs[:, 1]).tolist() + [sink] * n_p
-    caps = [1] * (n_s + len(pairs)) + problem.max_pitches.tolist()
-    return _max_flow(tails, heads, caps, source, sink)
-
-
-def _overlap_cliques(problem: PitchingProblem) -> list[list[int]]:
-    """Maximal groups (2+) of sessions that pairwise overlap in time (Bron-Kerbosch; sessions are few)."""
-    near: list[set[int]] = [set() for _ in range(problem.n_sessions)]
-    for p, q in problem.overlaps:
-        near[p].add(q)
-        near[q].add(p)
-    found: list[list[int]] = []
-
-    def grow(r: set[int], candidates: set[int], excluded: set[int]) -> None:
-        if not candidates and not excluded:
-            if len(r) > 1:
-                found.append(sorted(r))
-            return
-        for v in sorted(candidates):
-            grow(r | {v}, candidates & near[v], excluded & near[v])
-            candidates = candidates - {v}
-            excluded = excluded | {v}
-
-    grow(set(), set(range(problem.n_sessions)), set())
-    return sorted(found)
-
-
-def explain_infeasibility(problem: PitchingProblem) -> tuple[ConstraintViolation, ...]:
-    """Juries that cannot be staffed, in words: a session with fewer available investors than its min_jury, and
-    a group of overlapping sessions whose juries need more investors at once than can sit in them.
-
-    These bind only when the sessions concerned are needed to place startups; the solver raises
-    :class:`~matcher.errors.Infeasible` with them when they cost placements.
-    """
-    found: list[ConstraintViolation] = []
-    free = problem.investor_available.sum(axis=0)
-    for p, pid in enumerate(problem.session_ids):
-        need = int(problem.min_jury[p])
-        if free[p] < need:
-            found.append(
-                ConstraintViolation(
-                    C.JURY_SIZE.value,
-                    (),
-                    f"session {pid!r} needs at least {need} jurors but only {free[p]} investors are available "
-                    "then: make more investors available, lower its min_jury, or drop the session",
-                    (pid,),
-                )
-            )
-    for group in _overlap_cliques(problem):
-        needs = [int(problem.min_jury[p]) for p in group]
-        n_i, n_g = problem.n_investors, len(group)
-        source, sink = n_i + n_g, n_i + n_g + 1
-        pairs = np.argwhere(problem.investor_available[:, group])
-        tails = [source] * n_i + pairs[:, 0].tolist() + list(range(n_i, n_i + n_g))
-        heads = list(range(n_i)) + (n_i + pairs[:, 1]).tolist() + [sink] * n_g
-        seated = _max_flow(tails, heads, [1] * (n_i + len(pairs)) + needs, source, sink)
-        if seated < sum(needs):
-            names = tuple(problem.session_ids[p] for p in group)
-            found.append(
-                ConstraintViolation(
-                    C.JURY_OVERLAP.value,
-                    (),
-                    f"sessions {', '.join(names)} overlap in time and need {' + '.join(map(str, needs))} = "
-                    f"{sum(needs)} jurors at once, but at most {seated} investors can sit in them (an investor "
-                    "sits in one of them at a time): make more investors available, lower min_jury, or move "
-                    "a session to another time",
-                    names,
-                )
-            )
-    return tuple(found)
+def pitching_rows(problem: PitchingProblem) -> tuple[LinearRow, ...]:
+    """Pitching rows over the flat ``x[s, p]``, ``y[i, p]``, ``u[p]`` vector (see
+    :mod:`matcher.pitching.problem`): one pitch per startup, session capacity, jury size when used (and no jury
+    when empty), no investor in two overlapping sessions, availability, forbidden pairs never together."""
+    out, pr = Rows(), problem
+    n_s, n_i, n_p = pr.n_startups, pr.n_investors, pr.n_sessions
+    for s, sid in enumerate(pr.startup_ids):
+        xs = [pr.x_index(s, p) for p in range(n_p)]
+        out.count(C.ONE_PITCH, xs, None, 1, f"startup {sid!r} pitches {{value}} times; at most once", (sid,))
+    for p, pid in enumerate(pr.session_ids):
+        xs = [pr.x_index(s, p) for s in range(n_s)]
+        ys = [pr.y_index(i, p) for i in range(n_i)]
+        cap, lo, hi, u, at = int(pr.max_pitches[p]), int(pr.min_jury[p]), int(pr.max_jury[p]), pr.u_index(p), (pid,)
+        out.count(C.SESSION_CAPACITY, xs, None, cap, f"session {pid!r} has {{value}} pitches; at most {cap}", (), at)
+        out.count(C.SESSION_USED, xs, 1, None, f"session {pid!r} is marked used without pitches", (), at, u, True)
+        out.count(C.SESSION_USED, xs, None, 0, f"session {pid!r} has pitches, marked unused", (), at, u, False)
+        msg = f"session {pid!r} hosts pitches and has {{value}} jurors; it needs {lo} to {hi}"
+        out.count(C.JURY_SIZE, ys, lo, hi, msg, (), at, u, True)
+        msg = f"session {pid!r} has no pitches but {{value}} jurors; an empty session has no jury"
+        out.count(C.JURY_SIZE, ys, None, 0, msg, (), at, u, False)
+    for p, q in pr.overlaps:
+        pq = (pr.session_ids[p], pr.session_ids[q])
+        for i in np.flatnonzero(pr.investor_available[:, p] & pr.investor_available[:, q]).tolist():
+            iid = pr.investor_ids[i]
+            msg = f"investor {iid!r} sits in the juries of {pq[0]!r} and {pq[1]!r}, which overlap in time"
+            out.count(C.JURY_OVERLAP, [pr.y_index(i, p), pr.y_index(i, q)], None, 1, msg, (iid,), pq)
+    for s, p in np.argwhere(~pr.startup_available).tolist():
+        sid, pid = pr.startup_ids[s], pr.session_ids[p]
+        msg = f"startup {sid!r} pitches in {pid!r} but is not available then"
+        out.count(C.STARTUP_AVAILABILITY, [pr.x_index(s, p)], None, 0, msg, (sid,), (pid,))
+    for i, p in np.argwhere(~pr.investor_available).tolist():
+        iid, pid = pr.investor_ids[i], pr.session_ids[p]
+        msg = f"investor {iid!r} sits in the jury of {pid!r} but is not available then"
+        out.count(C.INVESTOR_AVAILABILITY, [pr.y_index(i, p)], None, 0, msg, (iid,), (pid,))
+    for s, i in np.argwhere(pr.forbidden).tolist():
+        sid, iid = pr.startup_ids[s], pr.investor_ids[i]
+        for p in np.flatnonzero(pr.startup_available[s] & pr.investor_available[i]).tolist():
+            pid = pr.session_ids[p]
+            msg = f"startup {sid!r} and investor {iid!r} must not meet but are both in session {pid!r}"
+            out.count(C.FORBIDDEN_PAIR, [pr.x_index(s, p), pr.y_index(i, p)], None, 1, msg, (sid, iid), (pid,))
+    return tuple(out.rows)

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import latent_affinity_instance
 from matcher.errors import Infeasible, InvalidInput, UnknownName
+from matcher.mentoring.diagnose import explain_infeasibility
 from matcher.mentoring.flow import MinCostFlowSolver
 from matcher.mentoring.greedy import GreedySolver
 from matcher.mentoring.maxmin import MAXMIN_SCALE, MaxMinSolver
-from matcher.mentoring.problem import Assignment, AssignmentProblem, check, explain_infeasibility
+from matcher.mentoring.problem import Assignment, AssignmentProblem, ConstraintName, check
 from matcher.registry import SolverName, get_solver
 from matcher.solving.base import Limits, SolveStatus
-from matcher.solving.rows import ConstraintName
 
 FAST = Limits(time_limit_s=10, seed=0, workers=1)
 TOL = 1e-5

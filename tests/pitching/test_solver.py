@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from benchmarks.generate import pitching_instance
 from matcher.errors import Infeasible, InvalidInput
 from matcher.pitching.cpsat import PitchingSolver
+from matcher.pitching.diagnose import explain_infeasibility, max_placements
 from matcher.pitching.problem import (
     JurySeat,
     Pitch,
@@ -17,8 +18,6 @@ from matcher.pitching.problem import (
     PitchingSolution,
     Unplaced,
     check,
-    explain_infeasibility,
-    max_placements,
 )
 from matcher.solving.base import Limits, SolveStatus
 
