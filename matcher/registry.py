@@ -1,4 +1,11 @@
-"""The solver registry, keyed by :class:`SolverName`; an unknown name raises, it never falls back.
+"""Every solver of every feature by name, for the public API and the command line; an unknown name raises, it
+never falls back.
+
+Each feature keeps its own typed registry (:func:`matcher.mentoring.registry.mentor_solver`,
+:func:`matcher.pitching.registry.pitch_solver`, :func:`matcher.meetings.registry.meeting_solver`), and the
+plans use those. :func:`get_solver` dispatches a name to them; it is typed by overloads, so
+``get_solver(SolverName.FLOW)`` only takes an assignment problem, and a name known only at run time gives the union
+of the three solver types (narrow it before solving).
 
 Example
 -------
@@ -14,78 +21,53 @@ matcher.errors.UnknownName: unknown solver 'hungarian'; valid names: flow, maxmi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Literal, overload
 
 from matcher.errors import UnknownName
-from matcher.solving.base import Solver
+from matcher.meetings.registry import MeetingSolverName, MeetingsSolver, meeting_solver
+from matcher.mentoring.registry import MentorSolver, MentorSolverName, mentor_solver
+from matcher.pitching.registry import PitchSolver, PitchSolverName, pitch_solver
 
-__all__ = ["SolverName", "get_solver"]
+__all__ = ["AnySolver", "SolverName", "get_solver"]
+
+AnySolver = MentorSolver | PitchSolver | MeetingsSolver
 
 
 class SolverName(StrEnum):
-    """Registry names, as accepted on the command line (``--solver``)."""
+    """Every registry name, as accepted on the command line (``--solver``): the union of the features' names."""
 
-    FLOW = "flow"
-    MAXMIN = "maxmin"
-    GREEDY = "greedy"
-    PITCHING = "pitching-cpsat"
-    MEETINGS_CPSAT = "meetings-cpsat"
-    MEETINGS_GREEDY = "meetings-greedy"
-
-
-def _flow() -> Solver[Any, Any]:
-    from matcher.mentoring.flow import MinCostFlowSolver
-
-    return MinCostFlowSolver()
+    FLOW = MentorSolverName.FLOW.value
+    MAXMIN = MentorSolverName.MAXMIN.value
+    GREEDY = MentorSolverName.GREEDY.value
+    PITCHING = PitchSolverName.CPSAT.value
+    MEETINGS_CPSAT = MeetingSolverName.CPSAT.value
+    MEETINGS_GREEDY = MeetingSolverName.GREEDY.value
 
 
-def _maxmin() -> Solver[Any, Any]:
-    from matcher.mentoring.maxmin import MaxMinSolver
-
-    return MaxMinSolver()
-
-
-def _greedy() -> Solver[Any, Any]:
-    from matcher.mentoring.greedy import GreedySolver
-
-    return GreedySolver()
+_MentorName = MentorSolverName | Literal[SolverName.FLOW, SolverName.MAXMIN, SolverName.GREEDY]
+_PitchName = PitchSolverName | Literal[SolverName.PITCHING]
+_MeetingName = MeetingSolverName | Literal[SolverName.MEETINGS_CPSAT, SolverName.MEETINGS_GREEDY]
 
 
-def _pitching() -> Solver[Any, Any]:
-    from matcher.pitching.cpsat import PitchingSolver
-
-    return PitchingSolver()
-
-
-def _meetings_cpsat() -> Solver[Any, Any]:
-    from matcher.meetings.cpsat import CpSatMeetingSolver
-
-    return CpSatMeetingSolver()
-
-
-def _meetings_greedy() -> Solver[Any, Any]:
-    from matcher.meetings.greedy import GreedyMeetingSolver
-
-    return GreedyMeetingSolver()
-
-
-_FACTORIES: dict[SolverName, Callable[[], Solver[Any, Any]]] = {
-    SolverName.FLOW: _flow,
-    SolverName.MAXMIN: _maxmin,
-    SolverName.GREEDY: _greedy,
-    SolverName.PITCHING: _pitching,
-    SolverName.MEETINGS_CPSAT: _meetings_cpsat,
-    SolverName.MEETINGS_GREEDY: _meetings_greedy,
-}
-
-
-def get_solver(name: SolverName | str) -> Solver[Any, Any]:
-    """A fresh solver for ``name`` (a :class:`SolverName` or its value); raises :class:`UnknownName`."""
+@overload
+def get_solver(name: _MentorName) -> MentorSolver: ...
+@overload
+def get_solver(name: _PitchName) -> PitchSolver: ...
+@overload
+def get_solver(name: _MeetingName) -> MeetingsSolver: ...
+@overload
+def get_solver(name: SolverName | str) -> AnySolver: ...
+def get_solver(name: SolverName | str) -> AnySolver:
+    """A fresh solver for ``name`` (a :class:`SolverName`, a feature's name, or their value); raises
+    :class:`UnknownName`."""
     try:
         key = SolverName(name)
     except ValueError:
         valid = ", ".join(n.value for n in SolverName)
         raise UnknownName(f"unknown solver {name!r}; valid names: {valid}") from None
-    return _FACTORIES[key]()
+    if key.value in MentorSolverName._value2member_map_:
+        return mentor_solver(key.value)
+    if key.value in PitchSolverName._value2member_map_:
+        return pitch_solver(key.value)
+    return meeting_solver(key.value)

@@ -27,7 +27,7 @@ from matcher.event.schema import Role
 from matcher.matching.engine import MatchEngine
 from matcher.mentoring.diagnose import explain_infeasibility
 from matcher.mentoring.problem import Assignment, AssignmentProblem, ConstraintName
-from matcher.registry import SolverName, get_solver
+from matcher.mentoring.registry import MentorSolverName, mentor_solver
 from matcher.solving.base import Limits, SolveResult
 
 
@@ -44,7 +44,7 @@ class MentorOptions:
     default_capacity: int = 3
     top_n: int = 50
     fairness: Fairness = Fairness.TOTAL
-    solver: SolverName | None = None
+    solver: MentorSolverName | None = None
     limits: Limits = field(default_factory=Limits)
 
 
@@ -126,10 +126,10 @@ def _capacities(engine: MatchEngine, default: int) -> tuple[tuple[str, ...], lis
     return tuple(m.id for m in mentors), caps
 
 
-def _solver(options: MentorOptions) -> SolverName:
+def _solver(options: MentorOptions) -> MentorSolverName:
     if options.solver is not None:
         return options.solver
-    return SolverName.MAXMIN if options.fairness is Fairness.MAXMIN else SolverName.FLOW
+    return MentorSolverName.MAXMIN if options.fairness is Fairness.MAXMIN else MentorSolverName.FLOW
 
 
 def _own_scores(
@@ -192,7 +192,7 @@ def plan_mentors(
                 f"no mentor programme gives {len(startup_ids)} startups {options.per_startup} mentor(s) each",
                 binding,
             )
-    result = get_solver(_solver(options)).solve(problem, options.limits)
+    result = mentor_solver(_solver(options)).solve(problem, options.limits)
     explanations: dict[tuple[str, str], str] = {}
     for a in result.solution or ():
         if scores is not None:

@@ -23,7 +23,7 @@ from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import Event, Participant, PitchSession, Role
 from matcher.matching.engine import MatchEngine
 from matcher.pitching.problem import PitchingProblem, PitchingSolution
-from matcher.registry import SolverName, get_solver
+from matcher.pitching.registry import pitch_solver
 from matcher.solving.base import Limits, SolveResult
 
 
@@ -111,5 +111,5 @@ def build_pitching_problem(engine: MatchEngine, theme_weight: float = 1.0) -> Pi
 def plan_pitches(engine: MatchEngine, limits: Limits, theme_weight: float = 1.0) -> PitchPlan:
     """Build and solve the pitching day; raises :class:`~matcher.errors.Infeasible` with the binding sessions."""
     problem = build_pitching_problem(engine, theme_weight)
-    result = get_solver(SolverName.PITCHING).solve(problem, limits)
+    result = pitch_solver().solve(problem, limits)
     return PitchPlan(problem, result)

@@ -56,7 +56,7 @@ def frozen(
         exact = np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.bool_)
         if not exact and not (np.all(np.isfinite(raw)) and np.all(np.mod(raw, 1) == 0)):
             raise InvalidInput(f"{name} must hold whole numbers")
-        info = np.iinfo(dtype)
+        info = np.iinfo(np.dtype(dtype))
         if raw.max() > info.max or raw.min() < info.min:
             raise InvalidInput(f"{name} holds values out of the {info.dtype.name} range")
     out = np.array(raw, dtype=dtype, copy=True)

@@ -1,8 +1,9 @@
 """The one seam every solver goes through.
 
 A solver is anything with a ``name`` and a ``solve(problem, limits)`` method that returns a
-:class:`SolveResult`. Problems are frozen encodings (ids already mapped to indices, see
-:mod:`matcher.problems`); solvers never see ids or dicts, and never mutate the problem.
+:class:`SolveResult`. Problems are frozen encodings (ids already mapped to indices: each feature's
+``problem.py``); solvers never see ids or dicts, and never mutate the problem. Each feature finds its solvers by
+name in its own typed registry (``matcher/<feature>/registry.py``); nothing here knows a feature.
 
 Contract shared by every solver:
 
@@ -12,14 +13,18 @@ Contract shared by every solver:
   (``raise ... from exc``);
 * otherwise a :class:`SolveResult` says how good the solution is: ``OPTIMAL`` only when proven,
   ``objective <= bound`` whenever a bound is reported;
-* same problem and same ``Limits.seed`` give the same solution, provided the time limit is not hit.
+* same problem and same ``Limits.seed`` give the same solution (CP-SAT solvers run a deterministic search by
+  default, see :mod:`matcher.solving.cpsat`).
 
 Example
 -------
->>> from matcher.registry import Limits, get_solver
->>> solver = get_solver("flow")
->>> result = solver.solve(problem, Limits(time_limit_s=10))  # doctest: +SKIP
->>> result.status, result.objective, result.solution[:2]  # doctest: +SKIP
+>>> r = SolveResult(SolveStatus.TIMED_OUT, objective=9.0, bound=10.0, wall_seconds=1.5, solution=(), solver="demo")
+>>> round(r.gap, 2), r.summary()["status"]
+(0.1, 'timed_out')
+>>> Limits(time_limit_s=0)
+Traceback (most recent call last):
+    ...
+matcher.errors.InvalidInput: the time limit must be positive, got 0 s
 """
 
 from __future__ import annotations
@@ -109,7 +114,7 @@ class Solver(Protocol[P_contra, S]):
 
     @property
     def name(self) -> str:
-        """Registry name, as in :class:`matcher.registry.SolverName`."""
+        """Registry name (each feature's registry lists its names)."""
         ...
 
     def solve(self, problem: P_contra, limits: Limits) -> SolveResult[S]:
