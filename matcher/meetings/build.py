@@ -1,10 +1,11 @@
-"""From an :class:`~matcher.event.schema.Event` to a :class:`~matcher.meetings.problem.MeetingProblem`.
+"""From an :class:`~matcher.event.schema.Event` to a meeting encoding.
 
 :func:`build` is the body of :meth:`MeetingProblem.build <matcher.meetings.problem.MeetingProblem.build>`, which
 stays the public entry point. It resolves ids to indices while reading availability, suggestions, requests and
 locks (:class:`_Indexer`, which collects every unknown reference as a :class:`~matcher.errors.Problem`), classifies
 the candidate pairs by origin and sets the excluded ones apart (:func:`_candidates`), and pins the previous meetings
-that can stay where they were (:func:`_pin`). The problem class is passed in: this module imports it for typing only.
+that can stay where they were (:func:`_pin`). The class to build (a :class:`~matcher.meetings.encoding.MeetingEncoding`
+or a subclass, such as the problem) is passed in, so this module sits below the problem.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,22 +21,15 @@ import numpy.typing as npt
 from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import Event, RequestStatus
 from matcher.matching.filters import PairRules
-from matcher.meetings.model import Meeting, Origin, PriorityWeights
-from matcher.meetings.view import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ORIGINS, ScheduleView
+from matcher.meetings.encoding import MeetingEncoding
+from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ORIGINS, Meeting, Origin, PriorityWeights
+from matcher.meetings.placements import Placements, placement_index
+from matcher.meetings.view import ScheduleView
+from matcher.solving.arrays import id_index
 
-if TYPE_CHECKING:
-    from matcher.meetings.problem import MeetingProblem
+__all__ = ["build"]
 
-__all__ = ["build", "unique_index"]
-
-
-def unique_index(ids: Sequence[str], what: str) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for k, ident in enumerate(ids):
-        if ident in index:
-            raise InvalidInput(f"{what} id {ident!r} appears twice; ids must be unique")
-        index[ident] = k
-    return index
+E = TypeVar("E", bound=MeetingEncoding)
 
 
 def _key(a: int, b: int) -> tuple[int, int]:
@@ -47,11 +41,11 @@ class _Indexer:
 
     def __init__(self, event: Event) -> None:
         self.problems: list[Problem] = []
-        self.people = unique_index([p.id for p in event.participants], "participant")
+        self.people = id_index([p.id for p in event.participants], "participant")
         self.slots = sorted(event.slots, key=lambda s: (s.start, s.slot_id))
-        self.slot_ix = unique_index([s.slot_id for s in self.slots], "slot")
+        self.slot_ix = id_index([s.slot_id for s in self.slots], "slot")
         self.tables = sorted(event.tables, key=lambda t: t.table_id)
-        self.table_ix = unique_index([t.table_id for t in self.tables], "table")
+        self.table_ix = id_index([t.table_id for t in self.tables], "table")
         # orientation of a pair (a_id, b_id of its meetings): a lock's, else a request's, else a suggestion's
         self.orient: tuple[dict[tuple[int, int], tuple[int, int]], ...] = ({}, {}, {})
 
@@ -165,12 +159,12 @@ def _candidates(
 
 
 def build(
-    cls: type[MeetingProblem],
+    cls: type[E],
     event: Event,
     suggested: Iterable[tuple[str, str, float]] = (),
     weights: PriorityWeights = PriorityWeights(),
     previous: Iterable[Meeting] = (),
-) -> MeetingProblem:
+) -> E:
     """Encode ``event`` as a ``cls``; see :meth:`~matcher.meetings.problem.MeetingProblem.build`."""
     ix = _Indexer(event)
     available = ix.availability(event)
@@ -223,22 +217,21 @@ def build(
     return _pin(problem, previous, pair_index, ix) if previous else problem
 
 
-def _pin(
-    problem: MeetingProblem, previous: Sequence[Meeting], pair_index: dict[tuple[int, int], int], ix: _Indexer
-) -> MeetingProblem:
+def _pin(problem: E, previous: Sequence[Meeting], pair_index: dict[tuple[int, int], int], ix: _Indexer) -> E:
     """``problem`` with the previous meetings that can stay where they were as ``prev_*``: their placement
     must still exist and not clash with a lock or an earlier previous meeting."""
     lock_a, lock_b = problem.pair_a[problem.lock_pair].tolist(), problem.pair_b[problem.lock_pair].tolist()
     busy = {(p, s) for a, b, s in zip(lock_a, lock_b, problem.lock_slot.tolist(), strict=True) for p in (a, b)}
     taken = set(zip(problem.lock_slot.tolist(), problem.lock_table.tolist(), strict=True))
     pinned: dict[int, tuple[int, int]] = {}
+    space = Placements.of(problem)
     for m in previous:
         a, b = ix.people.get(m.a_id, -1), ix.people.get(m.b_id, -1)
         pair = pair_index.get(_key(a, b), -1)
         s, t = ix.slot_ix.get(m.slot_id, -1), ix.table_ix.get(m.table_id, -1)
         if min(a, b, pair, s, t) < 0 or pair in pinned:
             continue
-        at = problem.placement_index(np.array([pair]), np.array([s]), problem.table_group[[t]])[0]
+        at = placement_index(problem, space, np.array([pair]), np.array([s]), problem.table_group[[t]])[0]
         free = (s, t) not in taken and (a, s) not in busy and (b, s) not in busy
         if at >= 0 and (free or problem.lock_of_pair[pair] >= 0):
             taken.add((s, t))

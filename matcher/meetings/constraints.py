@@ -2,14 +2,14 @@
 
 Every constraint is an object with a ``name`` (a :class:`Rule`), an ``add_to(model, vars)`` that adds it to a
 CP-SAT model built over :class:`ModelVars` (one 0/1 literal per placement ``(pair, slot, table group)`` of a
-:class:`~matcher.meetings.problem.MeetingProblem`), and a ``violations(source, meetings)`` that lists, in words,
+:class:`~matcher.meetings.encoding.MeetingEncoding`), and a ``violations(source, meetings)`` that lists, in words,
 what a finished schedule breaks, naming participants and slots. ``source`` is an :class:`~matcher.event.schema.Event`,
-a ``MeetingProblem`` or a :class:`~matcher.meetings.view.ScheduleView` (the facts both reduce to, in
-:mod:`matcher.meetings.view` with the encoding's codes; both are re-exported here).
+a ``MeetingEncoding`` or a :class:`~matcher.meetings.view.ScheduleView` (the facts both reduce to, in
+:mod:`matcher.meetings.view`; re-exported here).
 
 Constraints on one placement at a time (availability, table kind, hosts, forbidden pairs, locks, a zero
 ``max_meetings``) are :class:`DomainConstraint` s: their vectorised ``allows`` decides which placements get a
-variable at all (:attr:`MeetingProblem.placements`), and their ``add_to`` fixes any other variable to 0.
+variable at all (:class:`~matcher.meetings.placements.Placements`), and their ``add_to`` fixes any other variable to 0.
 
 Table kinds, decided once here: an online participant is remote, so any meeting with one uses an online room (an
 on-site participant joins it from the venue); a physical table needs both participants on site or hybrid; two
@@ -40,20 +40,16 @@ import numpy.typing as npt
 from matcher.errors import ConstraintViolation, Infeasible
 from matcher.event.schema import Attendance, Event, TableKind
 from matcher.matching.filters import Exclusion
-from matcher.meetings.model import Meeting
-from matcher.meetings.view import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ScheduleView
+from matcher.meetings.encoding import MeetingEncoding
+from matcher.meetings.model import ATTENDANCES, KINDS, Meeting
+from matcher.meetings.view import ScheduleView
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-    from matcher.meetings.problem import MeetingProblem
-
 __all__ = [
     "ALL_CONSTRAINTS",
-    "ATTENDANCES",
     "DOMAIN_CONSTRAINTS",
-    "FORBIDDEN_REASONS",
-    "KINDS",
     "DomainConstraint",
     "ModelVars",
     "Rule",
@@ -100,7 +96,7 @@ KIND_OK = np.array([[[k in allowed_kinds(a, b) for k in KINDS] for b in ATTENDAN
 class ModelVars:
     """The CP-SAT literals of a model: ``literals[k]`` is 1 when ``pair[k]`` meets in ``slot[k]`` in ``group[k]``."""
 
-    problem: MeetingProblem
+    problem: MeetingEncoding
     pair: IntArray
     slot: IntArray
     group: IntArray
@@ -131,7 +127,7 @@ class ScheduleConstraint(ABC):
     name: Rule
 
     def violations(
-        self, source: Event | MeetingProblem | ScheduleView, meetings: Iterable[Meeting]
+        self, source: Event | MeetingEncoding | ScheduleView, meetings: Iterable[Meeting]
     ) -> tuple[ConstraintViolation, ...]:
         """What ``meetings`` break of this constraint; meetings naming unknown ids are skipped."""
         view = ScheduleView.of(source)
@@ -149,7 +145,7 @@ class DomainConstraint(ScheduleConstraint):
     """A constraint on each placement alone: it prunes variables, and fixes any it would forbid to 0."""
 
     @abstractmethod
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         """Which placements ``(pair[k], slot[k], group[k])`` the constraint allows."""
 
     def add_to(self, model: cp_model.CpModel, vars: ModelVars) -> None:
@@ -228,7 +224,7 @@ class AvailabilityRule(DomainConstraint):
 
     name = Rule.AVAILABILITY
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         return problem.available[problem.pair_a[pair], slot] & problem.available[problem.pair_b[pair], slot]
 
     def _violations(self, view: ScheduleView, meetings: list[Meeting]) -> Iterator[ConstraintViolation]:
@@ -246,7 +242,7 @@ class TableKindRule(DomainConstraint):
 
     name = Rule.TABLE_KIND
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         att = problem.attendance
         return KIND_OK[att[problem.pair_a[pair]], att[problem.pair_b[pair]], problem.group_kind[group]]
 
@@ -275,7 +271,7 @@ class HostTableRule(DomainConstraint):
 
     name = Rule.HOST_TABLE
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         a, b, host = problem.pair_a[pair], problem.pair_b[pair], problem.group_host[group]
         hosts = problem.is_host
         return ((host < 0) | (host == a) | (host == b)) & (~hosts[a] | (host == a)) & (~hosts[b] | (host == b))
@@ -298,7 +294,7 @@ class MaxMeetingsRule(DomainConstraint):
 
     name = Rule.MAX_MEETINGS
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         caps = problem.max_meetings
         return (caps[problem.pair_a[pair]] != 0) & (caps[problem.pair_b[pair]] != 0)
 
@@ -330,7 +326,7 @@ class LockedKeptRule(DomainConstraint):
 
     name = Rule.LOCKED_KEPT
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         lock = problem.lock_of_pair[pair]
         if not problem.n_locks:
             return np.ones(lock.shape, dtype=bool)
@@ -379,7 +375,7 @@ class NoForbiddenPairRule(DomainConstraint):
 
     name = Rule.NO_FORBIDDEN_PAIR
 
-    def allows(self, problem: MeetingProblem, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
+    def allows(self, problem: MeetingEncoding, pair: IntArray, slot: IntArray, group: IntArray) -> BoolArray:
         a, b = problem.pair_a[pair], problem.pair_b[pair]
         org = problem.organisation
         lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
@@ -407,7 +403,7 @@ class KnownIds(ScheduleConstraint):
     name = Rule.KNOWN_IDS
 
     def violations(
-        self, source: Event | MeetingProblem | ScheduleView, meetings: Iterable[Meeting]
+        self, source: Event | MeetingEncoding | ScheduleView, meetings: Iterable[Meeting]
     ) -> tuple[ConstraintViolation, ...]:
         """Every unknown id of ``meetings``; unlike the other constraints, it looks at every meeting."""
         return tuple(self._violations(ScheduleView.of(source), list(meetings)))
@@ -447,7 +443,7 @@ ALL_CONSTRAINTS: tuple[ScheduleConstraint, ...] = (
 
 
 def violations_of(
-    source: Event | MeetingProblem | ScheduleView,
+    source: Event | MeetingEncoding | ScheduleView,
     meetings: Iterable[Meeting],
     constraints: Iterable[ScheduleConstraint] = ALL_CONSTRAINTS,
 ) -> tuple[ConstraintViolation, ...]:

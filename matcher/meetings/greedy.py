@@ -26,8 +26,9 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverFailed
-from matcher.meetings.model import Meeting
-from matcher.meetings.problem import ORIGINS, MeetingProblem, Placements
+from matcher.meetings.model import ORIGINS, Meeting
+from matcher.meetings.placements import Placements
+from matcher.meetings.problem import MeetingProblem
 from matcher.solving.base import Limits, SolveResult, SolveStatus
 
 __all__ = ["GreedyMeetingSolver", "describe", "greedy_placements", "place_by_slot"]

@@ -1,10 +1,9 @@
-"""The facts a meeting schedule is checked against, by id, and the codes of the meeting encoding.
+"""The facts a meeting schedule is checked against, by id.
 
 :class:`ScheduleView` reduces an :class:`~matcher.event.schema.Event` or a
-:class:`~matcher.meetings.problem.MeetingProblem` to the same facts (participants, slot order, tables,
+:class:`~matcher.meetings.encoding.MeetingEncoding` to the same facts (participants, slot order, tables,
 availability, forbidden pairs, locks), so that every constraint of :mod:`matcher.meetings.constraints` checks a
-schedule against either. ``ORIGINS``, ``ATTENDANCES``, ``KINDS`` and ``FORBIDDEN_REASONS`` are the codes the problem
-encoding stores in its arrays.
+schedule against either.
 """
 
 from __future__ import annotations
@@ -13,26 +12,15 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matcher.event.schema import Attendance, Event, RequestStatus, TableKind
 from matcher.matching.filters import Exclusion
-from matcher.meetings.model import Meeting, Origin
+from matcher.meetings.encoding import MeetingEncoding
+from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, Meeting, Origin
 
-if TYPE_CHECKING:
-    from matcher.meetings.problem import MeetingProblem
-
-__all__ = ["ATTENDANCES", "FORBIDDEN_REASONS", "KINDS", "ORIGINS", "ParticipantFacts", "ScheduleView", "TableFacts"]
-
-#: Origin codes of the encoding (position in this tuple); lower is higher priority.
-ORIGINS: tuple[Origin, ...] = tuple(Origin)
-#: Attendance and table-kind codes of the encoding: position in these tuples.
-ATTENDANCES: tuple[Attendance, ...] = (Attendance.ONSITE, Attendance.ONLINE, Attendance.HYBRID)
-KINDS: tuple[TableKind, ...] = (TableKind.PHYSICAL, TableKind.ONLINE)
-#: Why a pair is forbidden, as encoded in ``MeetingProblem.forbidden_reason`` (same organisation is separate).
-FORBIDDEN_REASONS: tuple[Exclusion, ...] = (Exclusion.CONFLICT, Exclusion.DECLINED)
+__all__ = ["ParticipantFacts", "ScheduleView", "TableFacts"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +48,7 @@ class ScheduleView:
     locked: tuple[Meeting, ...] = field(default=())
 
     @classmethod
-    def of(cls, source: Event | MeetingProblem | ScheduleView) -> ScheduleView:
+    def of(cls, source: Event | MeetingEncoding | ScheduleView) -> ScheduleView:
         if isinstance(source, ScheduleView):
             return source
         if isinstance(source, Event):
@@ -92,7 +80,7 @@ class ScheduleView:
         )
 
     @classmethod
-    def _from_problem(cls, p: MeetingProblem) -> ScheduleView:
+    def _from_problem(cls, p: MeetingEncoding) -> ScheduleView:
         ids, slots = p.participant_ids, p.slot_ids
         caps, orgs = p.max_meetings.tolist(), p.organisation.tolist()
         restricted = np.flatnonzero(~p.available.all(axis=1)).tolist()
