@@ -7,7 +7,7 @@ Example
 -------
 >>> p = Participant.model_validate({"id": "s1", "name": "Lumen", "role": "startup", "country": "fr",
 ...     "languages": "fr;en", "sectors": "Games; XR", "description": "AR museum guides.", "stage": "seed"})
->>> p.country, p.languages, p.sectors, p.stage
+>>> p.country, p.languages, p.sectors, p.startup_stage.value
 ('FR', ('fr', 'en'), ('games', 'xr'), 'seed')
 """
 

@@ -10,19 +10,12 @@ a ``MeetingEncoding`` or a :class:`~matcher.meetings.view.ScheduleView` (the fac
 Constraints on one placement at a time (availability, table kind, hosts, forbidden pairs, locks, a zero
 ``max_meetings``) are :class:`DomainConstraint` s: their vectorised ``allows`` decides which placements get a
 variable at all (:class:`~matcher.meetings.placements.Placements`), and their ``add_to`` fixes any other variable to 0.
-
-Table kinds, decided once here: an online participant is remote, so any meeting with one uses an online room (an
-on-site participant joins it from the venue); a physical table needs both participants on site or hybrid; two
-on-site participants never use an online room (it would take a room a remote participant needs). So
-onsite+onsite -> physical, onsite+hybrid and hybrid+hybrid -> either, anything with online -> online room.
+Which table kinds a pair may use is decided once, in :func:`matcher.meetings.model.allowed_kinds`.
 
 Example
 -------
->>> from matcher.event.schema import Attendance as A
->>> sorted(k.value for k in allowed_kinds(A.ONSITE, A.HYBRID))
-['online', 'physical']
->>> sorted(k.value for k in allowed_kinds(A.ONSITE, A.ONLINE))
-['online']
+>>> [c.name.value for c in ALL_CONSTRAINTS][:3]
+['known_ids', 'one_meeting_per_participant_per_slot', 'pair_meets_at_most_once']
 """
 
 from __future__ import annotations
@@ -41,7 +34,7 @@ from matcher.errors import ConstraintViolation, Infeasible
 from matcher.event.schema import Attendance, Event, TableKind
 from matcher.matching.filters import Exclusion
 from matcher.meetings.encoding import MeetingEncoding
-from matcher.meetings.model import ATTENDANCES, KINDS, Meeting
+from matcher.meetings.model import ATTENDANCES, KINDS, Meeting, allowed_kinds
 from matcher.meetings.view import ScheduleView
 
 if TYPE_CHECKING:
@@ -55,7 +48,6 @@ __all__ = [
     "Rule",
     "ScheduleConstraint",
     "ScheduleView",
-    "allowed_kinds",
     "violations_of",
 ]
 
@@ -76,16 +68,6 @@ class Rule(StrEnum):
     LOCKED_KEPT = "locked_kept"
     NO_FORBIDDEN_PAIR = "no_forbidden_pair"
     KNOWN_IDS = "known_ids"  # every participant, slot and table a meeting names exists (checked by check.py only)
-
-
-def allowed_kinds(a: Attendance, b: Attendance) -> frozenset[TableKind]:
-    """The table kinds a meeting of participants attending as ``a`` and ``b`` may use (see the module doc)."""
-    kinds = set()
-    if Attendance.ONLINE not in (a, b):
-        kinds.add(TableKind.PHYSICAL)
-    if (a, b) != (Attendance.ONSITE, Attendance.ONSITE):
-        kinds.add(TableKind.ONLINE)
-    return frozenset(kinds)
 
 
 #: ``KIND_OK[attendance_a, attendance_b, kind]`` over the codes of ATTENDANCES and KINDS.

@@ -5,10 +5,20 @@ checker and the exports (CSV, .ics, HTML). ``ORIGINS``, ``ATTENDANCES``, ``KINDS
 codes the encoding stores in its arrays (a code is a position in the tuple); ``WEIGHT_UNITS`` the integer units of a
 weight.
 
+Table kinds, decided once here (:func:`allowed_kinds`): an online participant is remote, so any meeting with one
+uses an online room (an on-site participant joins it from the venue); a physical table needs both participants on
+site or hybrid; two on-site participants never use an online room (it would take a room a remote participant
+needs). So onsite+onsite -> physical, onsite+hybrid and hybrid+hybrid -> either, anything with online -> online room.
+
 Example
 -------
 >>> ORIGINS.index(Origin.ACCEPTED), PriorityWeights().of(Origin.SUGGESTED, 0.5)
 (1, 1.5)
+>>> from matcher.event.schema import Attendance as A
+>>> sorted(k.value for k in allowed_kinds(A.ONSITE, A.HYBRID))
+['online', 'physical']
+>>> sorted(k.value for k in allowed_kinds(A.ONSITE, A.ONLINE))
+['online']
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ __all__ = [
     "Meeting",
     "Origin",
     "PriorityWeights",
+    "allowed_kinds",
 ]
 
 
@@ -82,3 +93,13 @@ FORBIDDEN_REASONS: tuple[Exclusion, ...] = (Exclusion.CONFLICT, Exclusion.DECLIN
 
 WEIGHT_UNITS = 1000
 """Integer weight units per :class:`PriorityWeights` unit: weights are rounded to 1/1000."""
+
+
+def allowed_kinds(a: Attendance, b: Attendance) -> frozenset[TableKind]:
+    """The table kinds a meeting of participants attending as ``a`` and ``b`` may use (see the module doc)."""
+    kinds = set()
+    if Attendance.ONLINE not in (a, b):
+        kinds.add(TableKind.PHYSICAL)
+    if (a, b) != (Attendance.ONSITE, Attendance.ONSITE):
+        kinds.add(TableKind.ONLINE)
+    return frozenset(kinds)

@@ -25,8 +25,8 @@ from matcher.event.schema import (
     TableKind,
 )
 from matcher.meetings.check import KNOWN_IDS, check, parse_meetings_csv
-from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule, allowed_kinds
-from matcher.meetings.model import Meeting, Origin
+from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule
+from matcher.meetings.model import Meeting, Origin, allowed_kinds
 from tests.builders import person, slot
 
 EVENT = Event(
