@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test lint typecheck unit bench bench-quick clean
+.PHONY: install demo test lint typecheck unit unit-fast bench bench-quick clean
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The fast lane while working: every test and docstring example but those marked slow (end-to-end runs).
+unit-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 test: lint typecheck unit bench-quick
 

@@ -124,6 +124,7 @@ def test_missing_data_exits_with_code_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert "no expertise data at" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_end_to_end_on_the_fixture(
     tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

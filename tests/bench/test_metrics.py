@@ -33,6 +33,7 @@ def test_bm25_prefers_the_matching_document() -> None:
     assert scores[0] > 0 and scores[1] == 0 and scores[2] == 0
 
 
+@pytest.mark.slow
 def test_investor_benchmark_writes_the_json_shape_of_the_issue(tmp_path: Path) -> None:
     """A short real run (first 3 companies, the real model, the real data set beside the project)."""
     if not DEFAULT_DATA.is_file():

@@ -12,6 +12,8 @@ from benchmarks import run_all
 from benchmarks.report import targets, write_report
 from benchmarks.scaling import STAGES, machine, measure
 
+pytestmark = pytest.mark.slow  # end to end: `make unit-fast` leaves it out
+
 MACHINE = {"cores": 2, "memory_gib": 23.5, "cpu": "Test CPU", "load_1min": 0.5}
 
 

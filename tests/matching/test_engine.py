@@ -36,6 +36,7 @@ def brute_force(engine: MatchEngine, me: str, role: Role) -> list[tuple[str, flo
     return sorted(kept, key=lambda item: (-item[1], item[0]))
 
 
+@pytest.mark.slow
 def test_suggestions_equal_brute_force_on_the_sample_event(sample_event: Event, embedder: Embedder) -> None:
     engine = MatchEngine.build(sample_event, embedder)
     for startup in sample_event.with_role(Role.STARTUP)[::7]:

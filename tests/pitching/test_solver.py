@@ -185,6 +185,7 @@ def test_same_seed_gives_the_same_schedule() -> None:
     assert first.solution == again.solution
 
 
+@pytest.mark.slow
 def test_event_sized_instance_places_everyone_quickly() -> None:
     problem = pitching_instance(seed=1)  # 120 startups x 30 investors x 8 sessions (2 rooms, 4 blocks)
     result = PitchingSolver().solve(problem, Limits(time_limit_s=8, workers=2))

@@ -87,6 +87,7 @@ def test_changes_update_the_index_in_place(client: TestClient, monkeypatch: pyte
             assert incremental == full, (p.id, role)
 
 
+@pytest.mark.slow
 def test_deleting_a_participant_erases_it_everywhere(client: TestClient) -> None:
     runtime = runtime_of(client)
     load_event(client, "other")  # the same people in another event: their texts stay cached

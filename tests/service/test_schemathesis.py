@@ -23,6 +23,8 @@ from matcher.embed import EmbeddingBackend, ModelSpec
 from service.app import create_app
 from tests.service.helpers import ADMIN, load_event, participant_body, settings_for
 
+pytestmark = pytest.mark.slow  # end to end: `make unit-fast` leaves it out
+
 _WORKDIR = Path(tempfile.mkdtemp(prefix="matcher-schemathesis-"))
 _MODEL: dict[str, EmbeddingBackend] = {}
 

@@ -15,6 +15,7 @@ from matcher.embed import EmbeddingBackend
 from tests.service.helpers import ADMIN, app_for, csv_files, participant_body, settings_for
 
 
+@pytest.mark.slow
 def test_real_uvicorn_over_loopback(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, backend: EmbeddingBackend
 ) -> None:
