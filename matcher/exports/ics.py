@@ -5,8 +5,17 @@ replaces), times in UTC and the event's time zone named in ``X-WR-TIMEZONE`` and
 
 Example
 -------
->>> cal = participant_calendar(event, meetings, "s001")             # doctest: +SKIP
->>> icalendar.Calendar.from_ical(cal).walk("VEVENT")[0]["SUMMARY"]  # doctest: +SKIP
+>>> from datetime import datetime, timedelta, timezone
+>>> from matcher.event.schema import Event, Participant, Slot, Table
+>>> from matcher.meetings.model import Meeting, Origin
+>>> t0 = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+>>> event = Event(name="demo", participants=(
+...     Participant(id="s001", name="Lumen", role="startup", country="FR", languages="en", description="-"),
+...     Participant(id="i004", name="Sofia Rossi", role="investor", country="IT", languages="en", description="-",
+...                 organisation="Aurora Media Fund")),
+...     slots=(Slot(slot_id="S1", start=t0, end=t0 + timedelta(minutes=20)),), tables=(Table(table_id="T1"),))
+>>> cal = participant_calendar(event, [Meeting("S1", "T1", "s001", "i004", Origin.ACCEPTED, 0.8)], "s001")
+>>> str(icalendar.Calendar.from_ical(cal).walk("VEVENT")[0]["SUMMARY"])
 'Meeting with Sofia Rossi (Aurora Media Fund)'
 """
 

@@ -8,9 +8,14 @@ no unretrieved participant could enter the top k.
 
 Example
 -------
->>> engine = MatchEngine.build(event, embedder)                     # doctest: +SKIP
->>> [s.id for s in engine.suggest("s001", Role.MENTOR, k=3)]        # doctest: +SKIP
-['m12', 'm03', 'm27']
+>>> from pathlib import Path
+>>> import matcher
+>>> from matcher import Embedder, MemoryCache, Role, load_backend, load_event, load_registry
+>>> backend = load_backend(load_registry().resolve(None))  # the default model, from its installed package
+>>> event = load_event(Path(matcher.__file__).parents[1] / "fixtures" / "tiny-event")
+>>> engine = MatchEngine.build(event, Embedder(backend.spec, lambda: backend, MemoryCache()))
+>>> [s.id for s in engine.suggest("s1", Role.MENTOR, k=2)]
+['m1', 'm3']
 """
 
 from __future__ import annotations

@@ -10,11 +10,21 @@ in the number of placements. Nothing is proven: the status is ``FEASIBLE`` and t
 
 Example
 -------
+>>> from datetime import datetime, timedelta, timezone
+>>> from matcher.event.schema import Event, MeetingRequest, Participant, Slot, Table
 >>> from matcher.meetings.problem import MeetingProblem
->>> problem = MeetingProblem.build(event, suggested)  # doctest: +SKIP
->>> result = GreedyMeetingSolver().solve(problem, Limits())  # doctest: +SKIP
->>> result.status.value, result.objective, result.solution[0]  # doctest: +SKIP
-('feasible', 1234.5, Meeting(slot_id='S01', table_id='T001', ...))
+>>> def person(pid, role):
+...     return Participant(id=pid, name=pid, role=role, country="FR", languages="en", description="-")
+>>> t0 = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+>>> event = Event(name="demo", participants=(person("s1", "startup"), person("i1", "investor"),
+...     person("i2", "investor")), tables=(Table(table_id="T1"),),
+...     slots=tuple(Slot(slot_id=f"S{k}", start=t0 + timedelta(minutes=20 * k),
+...                      end=t0 + timedelta(minutes=20 * k + 20)) for k in (1, 2)),
+...     requests=(MeetingRequest(from_id="s1", to_id="i1", status="accepted"),))
+>>> problem = MeetingProblem.build(event, suggested=[("s1", "i2", 0.5)])
+>>> result = GreedyMeetingSolver().solve(problem, Limits())
+>>> result.status.value, [(m.slot_id, m.b_id, m.origin.value) for m in result.solution]
+('feasible', [('S1', 'i1', 'accepted'), ('S2', 'i2', 'suggested')])
 """
 
 from __future__ import annotations

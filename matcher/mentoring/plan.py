@@ -6,9 +6,17 @@ also bring their own affinity (``startup_id,mentor_id,score`` rows, the format o
 
 Example
 -------
->>> plan = plan_mentors(engine, MentorOptions(per_startup=3))          # doctest: +SKIP
->>> plan.result.status.value, plan.top_n_used                          # doctest: +SKIP
-('optimal', 50)
+>>> from pathlib import Path
+>>> import matcher
+>>> from matcher import Embedder, MemoryCache, load_backend, load_event, load_registry
+>>> backend = load_backend(load_registry().resolve(None))  # the default model, from its installed package
+>>> event = load_event(Path(matcher.__file__).parents[1] / "fixtures" / "tiny-event")
+>>> engine = matcher.MatchEngine.build(event, Embedder(backend.spec, lambda: backend, MemoryCache()))
+>>> try:  # s2 speaks only German, and no mentor of the tiny event does
+...     plan_mentors(engine, MentorOptions(per_startup=1))
+... except Infeasible as err:
+...     print(err.violations[0].constraint, err.violations[0].participants)
+startup_demand ('s2',)
 """
 
 from __future__ import annotations

@@ -7,9 +7,15 @@ is the best similarity between the theme and the startup's texts. Availability: 
 
 Example
 -------
->>> plan = plan_pitches(engine, Limits(time_limit_s=20))                        # doctest: +SKIP
->>> plan.result.status.value, len(plan.result.solution.pitches)                 # doctest: +SKIP
-('feasible', 120)
+>>> from pathlib import Path
+>>> import matcher
+>>> from matcher import Embedder, MemoryCache, load_backend, load_event, load_registry
+>>> backend = load_backend(load_registry().resolve(None))  # the default model, from its installed package
+>>> event = load_event(Path(matcher.__file__).parents[1] / "fixtures" / "tiny-event")
+>>> engine = matcher.MatchEngine.build(event, Embedder(backend.spec, lambda: backend, MemoryCache()))
+>>> plan = plan_pitches(engine, Limits(time_limit_s=5))
+>>> plan.result.status.value, sorted(p.startup_id for p in plan.result.solution.pitches)
+('optimal', ['s1', 's3'])
 """
 
 from __future__ import annotations
