@@ -14,9 +14,17 @@ no offset: hubness cannot be estimated there.
 
 Example
 -------
->>> hubness = Hubness.for_model(index, embedder.spec)              # doctest: +SKIP
->>> round(hubness.pair(startup, mentor), 3)                        # doctest: +SKIP
-0.412
+>>> from pathlib import Path
+>>> import matcher
+>>> from matcher import Embedder, MatchEngine, MemoryCache, Role, load_backend, load_event, load_registry
+>>> backend = load_backend(load_registry().resolve(None))  # the default model, from its installed package
+>>> event = load_event(Path(matcher.__file__).parents[1] / "fixtures" / "tiny-event")
+>>> engine = MatchEngine.build(event, Embedder(backend.spec, lambda: backend, MemoryCache()))
+>>> engine.hubness.active  # the registry measured no hubness weight for the default model
+False
+>>> hubness = Hubness(engine.hubness.index, k=2, weight=0.5)
+>>> round(hubness.of("s1", Role.MENTOR), 2), round(hubness.pair(event.participant("s1"), event.participant("m1")), 2)
+(0.36, 0.19)
 """
 
 from __future__ import annotations
