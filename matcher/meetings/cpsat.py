@@ -45,17 +45,30 @@ Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each
 
 **Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
 interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
-(``max_deterministic_time``, :data:`DETERMINISTIC_PER_SECOND` units per second of its share) or on reaching a
-proven level, so the same problem and seed give the same schedule whatever the machine load. The wall clock
-still caps the whole solve; if it stops a stage whose result feeds the next one, a note says that a rerun may
-differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall time (not reproducible).
+(``max_deterministic_time``, :data:`DETERMINISTIC_PER_SECOND` units per second of its share) or on reaching a proven
+level. The shares themselves are read from a :class:`~matcher.solving.cpsat.SolveClock` that counts the
+deterministic time the stages used, not the wall time, so the same problem and seed give the same schedule whatever
+the machine load. The wall clock still caps every stage and the whole solve; if it stops a stage whose result feeds
+the next one, a note says that a rerun may differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall
+time (not reproducible).
 
 Example
 -------
->>> problem = MeetingProblem.build(event, suggested)  # doctest: +SKIP
->>> result = CpSatMeetingSolver().solve(problem, Limits(time_limit_s=60, seed=7))  # doctest: +SKIP
->>> result.status.value, result.objective <= result.bound  # doctest: +SKIP
-('optimal', True)
+Two startups, one investor, one table, two slots: both startups meet the investor.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from matcher.event.schema import Event, Participant, Slot, Table
+>>> def person(pid, role):
+...     return Participant(id=pid, name=pid, role=role, country="FR", languages="en", description="-")
+>>> t0 = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+>>> event = Event(name="demo", participants=(person("s1", "startup"), person("s2", "startup"),
+...     person("i1", "investor")), tables=(Table(table_id="T1"),),
+...     slots=tuple(Slot(slot_id=f"S{k}", start=t0 + timedelta(minutes=20 * k),
+...                      end=t0 + timedelta(minutes=20 * k + 20)) for k in (1, 2)))
+>>> problem = MeetingProblem.build(event, suggested=[("s1", "i1", 0.9), ("s2", "i1", 0.4)])
+>>> result = CpSatMeetingSolver().solve(problem, Limits(time_limit_s=10, seed=7))
+>>> result.status.value, result.objective <= result.bound, [(m.slot_id, m.a_id) for m in result.solution]
+('optimal', True, [('S1', 's1'), ('S2', 's2')])
 """
 
 from __future__ import annotations
@@ -73,14 +86,9 @@ from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
 from matcher.meetings.model import Meeting
 from matcher.meetings.problem import WEIGHT_UNITS, MeetingProblem
 from matcher.meetings.selection import MeetingModel, build_selection, stage_level, with_fairness
-from matcher.meetings.stage import (
-    DETERMINISTIC_PER_SECOND,
-    ProgressCallback,
-    determinism_note,
-    run_model,
-    solve_stage,
-)
+from matcher.meetings.stage import ProgressCallback, meeting_run, solve_stage
 from matcher.solving.base import Limits, SolveResult, SolveStatus
+from matcher.solving.cpsat import DETERMINISTIC_PER_SECOND, SolveClock, determinism_note
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -147,7 +155,7 @@ class CpSatMeetingSolver:
 
     def solve(self, problem: MeetingProblem, limits: Limits) -> SolveResult[tuple[Meeting, ...]]:
         start = time.perf_counter()
-        deadline = start + limits.time_limit_s
+        clock = SolveClock(limits, self.deterministic, start)
         pl = problem.placements
         greedy = max(
             (greedy_placements(problem, tiered=True), greedy_placements(problem)), key=lambda c: _levels(problem, c)
@@ -161,15 +169,15 @@ class CpSatMeetingSolver:
                 pl.pair[greedy] * problem.n_groups + pl.group[greedy],
             )
         )
-        until = min(deadline, start + SELECTION_SHARE * limits.time_limit_s)
-        picked, chosen_sel = self._run_stages(selection, hint, until, limits, start, None)
+        until = SELECTION_SHARE * limits.time_limit_s
+        picked, chosen_sel = self._run_stages(selection, hint, until, clock, None)
         selected = selection.pair[chosen_sel]
 
         placement = build_model(problem, pairs=selected)
         hint = np.flatnonzero(np.isin(placement.placement, place_by_slot(problem, selected)))
-        until = deadline - RESERVE_SHARE * limits.time_limit_s
-        hint, fitted = self._place_all(placement, hint, selected.size, until, limits, start)
-        placed, chosen_pl = self._run_stages(placement, hint, until, limits, start, picked)
+        until = (1 - RESERVE_SHARE) * limits.time_limit_s
+        hint, fitted = self._place_all(placement, hint, selected.size, until, clock)
+        placed, chosen_pl = self._run_stages(placement, hint, until, clock, picked)
         chosen = greedy_placements(problem, tiered=True, keep=placement.placement[chosen_pl])
         filled = f"greedy fill added {chosen.size - chosen_pl.size}"
         if _levels(problem, greedy) > _levels(problem, chosen):
@@ -180,7 +188,7 @@ class CpSatMeetingSolver:
         levels = dict(zip(stages, _levels(problem, chosen), strict=True))
         reached = all(levels[s] >= picked.values[s] for s in stages[:-1])
         proven = reached and all(picked.proven[s] for s in stages[:-1])
-        bound = picked.level_bounds["weight"] if reached else self._bound(problem, levels, deadline, limits)
+        bound = picked.level_bounds["weight"] if reached else self._bound(problem, levels, clock)
         if bound is None:
             bound, proven = _capacity_bound(problem), False
         proven = proven and levels["weight"] >= bound
@@ -212,7 +220,7 @@ class CpSatMeetingSolver:
         )
 
     def _place_all(
-        self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, limits: Limits, start: float
+        self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, clock: SolveClock
     ) -> tuple[IntArray, str]:
         """Improve the placement hint towards placing every selected pair (a count CP-SAT's LNS climbs well).
 
@@ -223,10 +231,10 @@ class CpSatMeetingSolver:
 
         if np.unique(mm.pair[hint]).size >= n_selected:
             return hint, "all placed slot by slot"
-        seconds = PLACE_ALL_SHARE * (until - time.perf_counter())
+        seconds = PLACE_ALL_SHARE * (until - clock.elapsed())
         mm.hint(hint)
-        run = solve_stage(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, limits, self, start, n_selected, True)
-        if run is None or run[0].size <= hint.size:
+        run = solve_stage(mm, cp.LinearExpr.sum(list(mm.literals)), seconds, clock, self, n_selected, True)
+        if run[0] is None or run[0].size <= hint.size:
             return hint, f"{hint.size} placed slot by slot, no better in {seconds:.0f}s"
         return run[0], f"{hint.size} placed slot by slot, {run[0].size} after CP-SAT"
 
@@ -239,11 +247,10 @@ class CpSatMeetingSolver:
         mm: MeetingModel,
         chosen: IntArray,
         until: float,
-        limits: Limits,
-        start: float,
+        clock: SolveClock,
         relaxed: _Stages | None,
     ) -> tuple[_Stages, IntArray]:
-        """Run ``mm``'s stages lexicographically from the hint ``chosen`` until ``until`` (perf_counter).
+        """Run ``mm``'s stages lexicographically from the hint ``chosen`` until ``until`` (seconds on ``clock``).
 
         ``relaxed`` are the selection model's stages: while every earlier level equals the selection's, a stage
         stops as soon as it reaches the selection's bound on its level, which proves it optimal.
@@ -251,12 +258,12 @@ class CpSatMeetingSolver:
         out = _Stages()
         big = int(mm.problem.weight_units.sum()) + 1
         stages = mm.stages
-        budget = until - time.perf_counter()
+        budget = until - clock.elapsed()
         same = relaxed is not None
         for number, stage in enumerate(stages):
             last = number == len(stages) - 1
             began = time.perf_counter()
-            seconds = until - began
+            seconds = until - clock.elapsed()
             if not last:
                 seconds = min(seconds, STAGE_SHARE[stage] * budget)
             if not mm.selection:  # hints slow CP-SAT down on the selection model, whose LP does the work
@@ -266,20 +273,24 @@ class CpSatMeetingSolver:
             # weight breaks ties so that the stage keeps good schedules for the next
             scale = 1 if last or target is not None else big
             objective = mm.expr(stage) if scale == 1 else mm.expr(stage) * big + mm.expr("weight")
+            run: tuple[IntArray | None, bool, int, bool] | None
             if target is not None and mm.level(stage, chosen) >= target:
                 run = (chosen, True, target, False)  # the start already reaches the ceiling
             elif seconds <= 0.01:
                 run = None
             elif mm.selection and stage == "floor":
-                run = self._raise_floor(mm, chosen, seconds, limits, big)
+                run = self._raise_floor(mm, chosen, seconds, clock, big)
             else:
-                run = solve_stage(mm, objective, seconds, limits, self, start, target, relaxed is not None)
+                run = solve_stage(mm, objective, seconds, clock, self, target, relaxed is not None)
             level_bound: int | None = None
             proven = False
-            if run is None:
-                out.limited = out.wall = True
+            found = None if run is None else run[0]
+            if run is None or found is None:
+                out.limited = True
+                # no run: the stage's budget on the clock was spent (deterministic time, when deterministic)
+                out.wall |= run[3] if run is not None else not clock.deterministic
             else:
-                found, optimal, bound, wall = run
+                _, optimal, bound, wall = run
                 # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
                 chosen = found if mm.level(stage, found) >= mm.level(stage, chosen) else chosen
                 level_bound = bound // scale
@@ -306,18 +317,19 @@ class CpSatMeetingSolver:
         return out, chosen
 
     def _raise_floor(
-        self, mm: MeetingModel, chosen: IntArray, seconds: float, limits: Limits, big: int
+        self, mm: MeetingModel, chosen: IntArray, seconds: float, clock: SolveClock, big: int
     ) -> tuple[IntArray, bool, int, bool] | None:
         """The floor stage of the selection model, as feasibility tests of ``floor = f`` for f = 1, 2, ...
 
         With every covered participant's floor written as ``meetings >= min(f, ceiling) * covered`` the test is
         linear (no enforcement literal), so CP-SAT's LP proves or refutes each f in about a second, where
         maximising the floor variable directly stalls on a weak relaxation. The lowest refuted f proves the floor.
-        Returns like :func:`_solve` (bound in ``floor * big`` units); the highest feasible floor is then imposed.
+        Returns like :func:`~matcher.meetings.stage.solve_stage` (bound in ``floor * big`` units); the highest
+        feasible floor is then imposed.
         """
         from ortools.sat.python import cp_model as cp
 
-        until = time.perf_counter() + seconds
+        until = clock.elapsed() + seconds
         problem, best, proven, wall = mm.problem, mm.level("floor", chosen), False, False
         ceiling = problem.ceiling[mm.participants]
         ends = np.concatenate((problem.pair_a[mm.pair], problem.pair_b[mm.pair])).astype(np.int64)
@@ -335,40 +347,37 @@ class CpSatMeetingSolver:
                     model.add(cp.LinearExpr.sum([lits[k] for k in own]) >= min(f, c) * z)
 
         for f in range(best + 1, int(ceiling.max(initial=0)) + 1):
-            left = until - time.perf_counter()
+            left = until - clock.elapsed()
             if left <= 0.01:
                 break
             test = mm.model.clone()
             test.clear_objective()
             lits = [test.get_bool_var_from_proto_index(x.index) for x in mm.literals]
             impose(test, f, lits, [test.get_bool_var_from_proto_index(z.index) for z in mm.covered])
-            status, found, solver = run_model(test, lits, left, limits, self, True, None)
-            if status == "infeasible":
+            out = clock.charge(meeting_run(mm, clock, left).solve(test, f"the floor test {f} of the selection model"))
+            if out.status == "infeasible":
                 proven = True
                 break
-            if found is None:
-                wall = (
-                    solver.deterministic_time < 0.99 * solver.parameters.max_deterministic_time
-                    or not self.deterministic
-                )
+            if not out.has_solution:
+                wall = out.wall
                 break
-            chosen, best = found, f
+            chosen, best = out.chosen(lits), f
         else:
             proven = True
         impose(mm.model, best, mm.literals, mm.covered)
         return chosen, proven, (best if proven else int(ceiling.max(initial=0))) * big + big - 1, wall
 
-    def _bound(self, problem: MeetingProblem, levels: dict[str, int], deadline: float, limits: Limits) -> int | None:
+    def _bound(self, problem: MeetingProblem, levels: dict[str, int], clock: SolveClock) -> int | None:
         """Weight bound of the selection relaxation with the result's levels fixed (``None`` without time)."""
-        seconds = deadline - time.perf_counter()
+        seconds = clock.limits.time_limit_s - clock.elapsed()
         if seconds <= 0.01:
             return None
         selection = build_selection(problem)
         for stage, value in levels.items():
             if stage != "weight":
                 selection.model.add(selection.expr(stage) >= value)
-        run = solve_stage(selection, selection.expr("weight"), seconds, limits, self, time.perf_counter(), None, False)
-        return None if run is None else run[2]
+        run = solve_stage(selection, selection.expr("weight"), seconds, clock, self, None, False)
+        return None if run[0] is None else run[2]
 
 
 def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:

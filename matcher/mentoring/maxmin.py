@@ -11,8 +11,14 @@ Two CP-SAT phases on integer-scaled scores (``MAXMIN_SCALE = 10_000``, four deci
 Status is ``OPTIMAL`` only when CP-SAT proves both phases, ``TIMED_OUT`` otherwise (the best solution found is
 returned; if CP-SAT finds none, the flow solution is). ``bound`` is a proven upper bound on the total affinity of
 any solution meeting the phase-1 floor: CP-SAT's phase-2 bound plus the rounding slack, capped by the
-unconstrained flow optimum. CP-SAT with several workers is not bit-for-bit deterministic; with
-``Limits(workers=1)``, or whenever the optimum is unique, the same input and seed give the same output.
+unconstrained flow optimum.
+
+**Determinism**: with ``deterministic=True`` (the default) both phases run CP-SAT's interleaved search on
+``Limits.workers`` threads and stop on deterministic time (:mod:`matcher.solving.cpsat`): phase 1 is granted
+``PHASE1_SHARE`` of the time limit, phase 2 the rest of it less the deterministic time phase 1 used, so the same
+input and seed give the same output even when the time limit is hit, whatever the machine load. The wall clock
+still caps the solve; if it stops a phase first, the last note says that a rerun may differ.
+``deterministic=False`` runs CP-SAT's parallel portfolio on wall time (not reproducible).
 
 Example
 -------
@@ -31,16 +37,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matcher.errors import SolverFailed
 from matcher.mentoring.flow import SCALE as FLOW_SCALE
 from matcher.mentoring.flow import MinCostFlowSolver
 from matcher.mentoring.problem import Assignment, AssignmentProblem
 from matcher.solving.base import Limits, SolveResult, SolveStatus
+from matcher.solving.cpsat import MIN_SECONDS, CpSatOutcome, SolveClock, determinism_note
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-__all__ = ["MAXMIN_SCALE", "MaxMinSolver", "cpsat_solver"]
+__all__ = ["MAXMIN_SCALE", "MaxMinSolver"]
 
 MAXMIN_SCALE = 10_000
 """Affinity units per CP-SAT integer unit: scores are rounded to four decimals."""
@@ -49,39 +55,23 @@ PHASE1_SHARE = 0.5
 """Share of the time limit phase 1 may use; phase 2 gets whatever is left."""
 
 
-def cpsat_solver(limits: Limits, seconds: float) -> cp_model.CpSolver:
-    """A CP-SAT solver configured from ``limits`` (seed, workers) with a time limit of ``seconds``."""
-    from ortools.sat.python import cp_model
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
-    solver.parameters.num_workers = limits.workers
-    solver.parameters.random_seed = limits.seed
-    return solver
-
-
-def run_cpsat(solver: cp_model.CpSolver, model: cp_model.CpModel, what: str) -> tuple[bool, bool]:
-    """Solve; return ``(has_solution, proven_optimal)``. Model errors become :class:`SolverFailed`."""
-    from ortools.sat.python import cp_model
-
-    try:
-        status = solver.solve(model)
-    except Exception as exc:  # OR-Tools surfaces C++ failures as RuntimeError
-        raise SolverFailed(f"CP-SAT failed on {what}: {exc}") from exc
-    if status in (cp_model.MODEL_INVALID, cp_model.INFEASIBLE):
-        raise SolverFailed(f"CP-SAT returned {solver.status_name(status)} on {what}")
-    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE), status == cp_model.OPTIMAL
-
-
 class MaxMinSolver:
-    """Lexicographic max-min then max-total assignment with CP-SAT (see the module docstring)."""
+    """Lexicographic max-min then max-total assignment with CP-SAT (see the module docstring).
+
+    ``deterministic``: interleaved search stopped on deterministic time (reproducible), else CP-SAT's parallel
+    portfolio on wall time.
+    """
 
     name = "maxmin"
+
+    def __init__(self, *, deterministic: bool = True) -> None:
+        self.deterministic = deterministic
 
     def solve(self, problem: AssignmentProblem, limits: Limits) -> SolveResult[tuple[Assignment, ...]]:
         from ortools.sat.python import cp_model
 
         start = time.perf_counter()
+        clock = SolveClock(limits, self.deterministic, start)
         flow_selected = MinCostFlowSolver().select(problem)  # raises Infeasible with the reasons
         flow_total = problem.objective(flow_selected)
         weights = np.rint(problem.edge_score * MAXMIN_SCALE).astype(np.int64)
@@ -101,9 +91,9 @@ class MaxMinSolver:
             model.add(totals[i] >= t)
         model.maximize(t)
         self._hint(model, x, flow_selected, problem.n_edges)
-        solver = cpsat_solver(limits, limits.time_limit_s * PHASE1_SHARE)
-        found, proven_floor = run_cpsat(solver, model, "the max-min phase")
-        selected = self._values(solver, x) if found else flow_selected
+        first = clock.solve(model, "the max-min phase", limits.time_limit_s * PHASE1_SHARE).require_feasible()
+        proven_floor = first.optimal
+        selected = first.chosen(x) if first.has_solution else flow_selected
         floor = int(min(self._scaled_left_totals(problem, weights, selected)[active]))
         how = "proven maximal" if proven_floor else "best found"
         notes = [f"phase 1: lowest per-startup affinity {floor / MAXMIN_SCALE:.4f} ({how})"]
@@ -113,17 +103,19 @@ class MaxMinSolver:
         model.maximize(cp_model.LinearExpr.weighted_sum(x, weights.tolist()))
         model.clear_hints()
         self._hint(model, x, selected, problem.n_edges)
-        remaining = limits.time_limit_s - (time.perf_counter() - start)
-        solver = cpsat_solver(limits, remaining)
-        found, proven_total = (False, False)
-        if remaining > 0.01:
-            found, proven_total = run_cpsat(solver, model, "the max-total phase")
+        budget = limits.time_limit_s - clock.elapsed()  # deterministic: what phase 1 left, the same every rerun
+        second: CpSatOutcome | None = None
+        if min(budget, clock.wall_left()) > MIN_SECONDS:
+            second = clock.solve(model, "the max-total phase", budget).require_feasible()
+        proven_total = second is not None and second.optimal
+        wall = first.wall or (second.wall if second is not None else budget > MIN_SECONDS)
         slack = problem.total_demand * 0.5 / FLOW_SCALE
         bound = flow_total + 2 * slack
-        if found:
-            selected = self._values(solver, x)
-            bound = min(bound, solver.best_objective_bound / MAXMIN_SCALE + problem.total_demand * 0.5 / MAXMIN_SCALE)
+        if second is not None and second.has_solution:
+            selected = second.chosen(x)
+            bound = min(bound, second.bound / MAXMIN_SCALE + problem.total_demand * 0.5 / MAXMIN_SCALE)
         notes.append(f"phase 2: total affinity {'proven optimal' if proven_total else 'best found'} at that floor")
+        notes.append(determinism_note(self.deterministic, limits, wall, what="a phase"))
         status = SolveStatus.OPTIMAL if proven_floor and proven_total else SolveStatus.TIMED_OUT
         return self._result(problem, selected, status, bound, start, tuple(notes))
 
@@ -178,8 +170,3 @@ class MaxMinSolver:
         chosen[selected] = True
         for var, value in zip(x, chosen.tolist(), strict=True):
             model.add_hint(var, value)
-
-    @staticmethod
-    def _values(solver: cp_model.CpSolver, x: list[cp_model.IntVar]) -> np.ndarray:
-        values = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-        return np.flatnonzero(values).astype(np.int64)

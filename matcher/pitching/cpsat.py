@@ -14,9 +14,16 @@ lexicographically, in two phases:
 
 ``objective`` and ``bound`` are in the units of that modelled quality; each :class:`Pitch` score counts the
 startup's affinity with its whole jury. When juries that cannot be staffed (see
-:func:`~matcher.pitching.problem.explain_infeasibility`) cost placements, the solver raises
+:func:`~matcher.pitching.diagnose.explain_infeasibility`) cost placements, the solver raises
 :class:`~matcher.errors.Infeasible` naming the sessions and numbers; startups that cannot be placed for other
 reasons are listed in ``unplaced`` with the reason.
+
+**Determinism**: with ``deterministic=True`` (the default) both phases run CP-SAT's interleaved search stopped on
+deterministic time (:mod:`matcher.solving.cpsat`): phase 1 is granted ``placement_share`` of the time limit, the
+warm start runs on the wall clock until halfway through the rest and is charged all of that, and phase 2 gets what
+is left, so the same input and seed give the same schedule whatever the machine load. If the wall clock stops a
+phase, or the warm start before its last restart, the last note says that a rerun may differ.
+``deterministic=False`` runs CP-SAT's parallel portfolio on wall time (not reproducible).
 
 Example
 -------
@@ -37,16 +44,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matcher.errors import Infeasible
-from matcher.mentoring.maxmin import cpsat_solver, run_cpsat
-from matcher.pitching.problem import (
-    PitchingProblem,
-    PitchingSolution,
-    Unplaced,
-    explain_infeasibility,
-    max_placements,
-)
+from matcher.pitching.diagnose import explain_infeasibility, max_placements
+from matcher.pitching.problem import PitchingProblem, PitchingSolution, Unplaced
 from matcher.pitching.search import improve, quality
 from matcher.solving.base import Limits, SolveResult, SolveStatus
+from matcher.solving.cpsat import MIN_SECONDS, CpSatOutcome, SolveClock, determinism_note
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -61,19 +63,24 @@ class PitchingSolver:
     """Two-phase CP-SAT for :class:`PitchingProblem` (see the module docstring).
 
     ``jury_top_k``: how many of each startup's best investors get a ``z`` variable (``None``: all of them).
-    ``placement_share``: share of the time limit phase 1 may use.
+    ``placement_share``: share of the time limit phase 1 may use. ``deterministic``: interleaved search stopped
+    on deterministic time (reproducible), else CP-SAT's parallel portfolio on wall time.
     """
 
     name = "pitching-cpsat"
 
-    def __init__(self, jury_top_k: int | None = 10, placement_share: float = 0.3) -> None:
+    def __init__(
+        self, jury_top_k: int | None = 10, placement_share: float = 0.3, *, deterministic: bool = True
+    ) -> None:
         self.jury_top_k = jury_top_k
         self.placement_share = placement_share
+        self.deterministic = deterministic
 
     def solve(self, problem: PitchingProblem, limits: Limits) -> SolveResult[PitchingSolution]:
         from ortools.sat.python import cp_model
 
         start = time.perf_counter()
+        clock = SolveClock(limits, self.deterministic, start)
         capacity_bound = max_placements(problem)
         model = cp_model.CpModel()
         lits = self._literals(model, problem)
@@ -83,9 +90,10 @@ class PitchingSolver:
         placed = cp_model.LinearExpr.sum(xs)
         model.add(placed <= capacity_bound)
         model.maximize(placed)
-        solver = cpsat_solver(limits, limits.time_limit_s * self.placement_share)
-        found, proven_placed = run_cpsat(solver, model, "the placement phase")
-        if not found:
+        first = clock.solve(model, "the placement phase", limits.time_limit_s * self.placement_share)
+        first.require_feasible()
+        proven_placed = first.optimal
+        if not first.has_solution:
             return SolveResult(
                 SolveStatus.TIMED_OUT,
                 None,
@@ -95,7 +103,7 @@ class PitchingSolver:
                 self.name,
                 ("no schedule found within the time limit: raise the time limit",),
             )
-        values = self._values(solver, lits)
+        values = first.values(lits)
         n_placed = int(values[: problem.n_startups * problem.n_sessions].sum())
         notes = [
             f"phase 1: {n_placed} of {problem.n_startups} startups placed "
@@ -112,8 +120,10 @@ class PitchingSolver:
 
         pair, theme = self._weights(problem)
         weights, terms, z_of = self._objective(model, problem, lits, pair, theme)
-        deadline = start + limits.time_limit_s * (self.placement_share + 1) / 2
-        values = improve(problem, values, pair, theme, limits.seed, deadline)
+        warm_share = limits.time_limit_s * (self.placement_share + 1) / 2
+        values = improve(problem, values, pair, theme, limits.seed, start + warm_share)
+        warm_cut = time.perf_counter() > start + warm_share  # the wall clock may have cut its restarts short
+        clock.advance_to(warm_share)  # deterministic: the warm start is charged its whole share
         model.clear_objective()
         model.add(placed >= n_placed)
         model.maximize(cp_model.LinearExpr.weighted_sum(terms, weights))
@@ -123,15 +133,16 @@ class PitchingSolver:
                 model.add_hint(var, value)
         for k, (xi, yi) in z_of.items():  # z = x * y, so that the hint is a complete solution
             model.add_hint(terms[k], int(values[xi] * values[yi]))
-        remaining = limits.time_limit_s - (time.perf_counter() - start)
-        found, proven_quality = (False, False)
+        budget = limits.time_limit_s - clock.elapsed()  # deterministic: the same every rerun
+        second: CpSatOutcome | None = None
+        if min(budget, clock.wall_left()) > MIN_SECONDS:
+            second = clock.solve(model, "the quality phase", budget).require_feasible()
+        proven_quality = second is not None and second.optimal
+        wall = first.wall or warm_cut or (second.wall if second is not None else budget > MIN_SECONDS)
         bound: float | None = None
-        if remaining > 0.01:
-            solver = cpsat_solver(limits, remaining)
-            found, proven_quality = run_cpsat(solver, model, "the quality phase")
-        if found:
-            bound = solver.best_objective_bound / QUALITY_SCALE
-            cpsat_values = self._values(solver, lits)
+        if second is not None and second.has_solution:
+            bound = second.bound / QUALITY_SCALE
+            cpsat_values = second.values(lits)
             if quality(problem, cpsat_values, pair, theme) >= quality(problem, values, pair, theme):
                 values = cpsat_values
         objective = quality(problem, values, pair, theme) / QUALITY_SCALE
@@ -139,6 +150,7 @@ class PitchingSolver:
             f"phase 2: quality {'proven optimal' if proven_quality else 'best found'}; z for each "
             f"startup's top {self.jury_top_k or 'all'} investors"
         )
+        notes.append(determinism_note(self.deterministic, limits, wall, what="a phase or the warm start"))
         pitches, juries = problem.decode(values)
         solution = PitchingSolution(pitches, juries, self._unplaced(problem, values, proven_placed))
         status = SolveStatus.OPTIMAL if proven_placed and proven_quality else SolveStatus.TIMED_OUT
@@ -213,10 +225,6 @@ class PitchingSolver:
             if len(heard) > problem.max_pitches[p]:
                 model.add(cp_model.LinearExpr.sum(heard) <= int(problem.max_pitches[p]) * lits[problem.y_index(i, p)])
         return weights, terms, z_of
-
-    @staticmethod
-    def _values(solver: cp_model.CpSolver, lits: list[cp_model.IntVar | int]) -> np.ndarray:
-        return np.array([v if isinstance(v, int) else int(solver.boolean_value(v)) for v in lits], dtype=np.int64)
 
     @staticmethod
     def _unplaced(problem: PitchingProblem, values: np.ndarray, proven: bool) -> tuple[Unplaced, ...]:
