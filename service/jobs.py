@@ -1,12 +1,13 @@
 """Schedule jobs: each runs in its own worker process, so neither a slow nor a crashing solver touches the API.
 
 A pool of ``job_workers`` threads queues the jobs; each thread starts one process per job (``python -m
-service.worker``, see :mod:`service.worker`) and waits for it. The process rebuilds the event's engine from the
-database and the embedding cache (no model load: every text a plan embeds is cached at import), solves, and writes
-progress and the result to the database. A process that dies
-without recording an outcome (a native solver abort, a kill) leaves its job failed with ``solver_failed``. Jobs left
-queued or running by a previous service process are marked failed at start-up (``interrupted``); a worker process
-exits when the service is gone, so it never outlives it. Run one service process per database.
+service.worker``, see :mod:`service.worker`), writes it the job in the wire format of :mod:`service.jobwire` and
+waits for it. The process rebuilds the event's engine from the database and the embedding cache (no model load:
+every text a plan embeds is cached at import), solves (:func:`service.execute.execute`), and writes progress and
+the result to the database. A process that dies without recording an outcome (a native solver abort, a kill)
+leaves its job failed with ``solver_failed``. Jobs left queued or running by a previous service process are marked
+failed at start-up (``interrupted``); a worker process exits when the service is gone, so it never outlives it.
+Run one service process per database. This module and the worker do not import each other.
 
 Example
 -------
@@ -25,57 +26,17 @@ from sqlalchemy.orm import Session
 
 from matcher.meetings.model import Meeting
 from service.db.session import Database
-from service.engines import EngineCache
-from service.errors import INTERNAL, error_of
 from service.exceptions import Forbidden, NotReady
-from service.schedules import MeetingsSchedule, Schedule, meetings_of, run
+from service.execute import record_failure
+from service.jobwire import job_payload
+from service.schedules import meetings_of
 from service.schemas.common import ErrorBody
-from service.schemas.jobs import JobKind, JobStatus
+from service.schemas.jobs import JobKind, JobStatus, MeetingsSchedule, Schedule
 from service.settings import Settings
 from service.store import events as event_store
 from service.store import jobs as job_store
-from service.worker import job_payload
 
 log = logging.getLogger("service.jobs")
-
-
-def _progress(db: Database, job_id: str, progress: float, message: str) -> None:
-    with db.session() as session:
-        job_store.set_progress(session, job_id, progress, message, JobStatus.RUNNING)
-
-
-def _record(db: Database, job_id: str, body: ErrorBody) -> None:
-    try:
-        with db.session() as session:
-            job_store.finish(session, job_id, None, (), body)
-    except Exception:
-        log.exception("job %s: cannot record its failure (was its event deleted?)", job_id)
-
-
-def execute(
-    db: Database,
-    engines: EngineCache,
-    settings: Settings,
-    job_id: str,
-    slug: str,
-    schedule: Schedule,
-    previous: tuple[Meeting, ...],
-) -> None:
-    """Solve one job and record its outcome (result or error body) in the database."""
-    try:
-        _progress(db, job_id, 0.05, "loading the event and its index")
-        engine = engines.get(slug)
-        _progress(db, job_id, 0.25, f"solving ({schedule.kind})")
-        outcome = run(engine, schedule, settings.job_time_limit_max, settings.solver_workers, previous)
-        _progress(db, job_id, 0.95, "storing the result")
-        with db.session() as session:
-            job_store.finish(session, job_id, outcome.summary, outcome.items, None)
-    except Exception as exc:
-        status, body = error_of(exc)
-        if status == 500:
-            log.error("job %s (%s) failed", job_id, schedule.kind, exc_info=exc)
-            body = INTERNAL
-        _record(db, job_id, body)
 
 
 def _crashed(code: int | None) -> str:
@@ -118,10 +79,10 @@ class JobRunner:
         future.add_done_callback(lambda _: self._forget(job_id))
         return job_id
 
-    def _previous(self, session: Session, event_key: int, schedule: Schedule) -> tuple[Meeting, ...]:
-        """The meetings of the finished schedule a meetings job re-plans from (none by default)."""
+    def _previous(self, session: Session, event_key: int, schedule: Schedule) -> tuple[Meeting, ...] | None:
+        """The meetings of the finished schedule a meetings job re-plans from (``None``: it plans afresh)."""
         if not isinstance(schedule, MeetingsSchedule) or schedule.options.previous_job is None:
-            return ()
+            return None
         row, _ = job_store.get(session, schedule.options.previous_job)
         if row.event_id != event_key:
             raise Forbidden(f"job '{row.id}' belongs to another event")
@@ -133,11 +94,11 @@ class JobRunner:
         with self._lock:
             self._futures.pop(job_id, None)
 
-    def _supervise(self, job_id: str, slug: str, schedule: Schedule, previous: tuple[Meeting, ...]) -> None:
+    def _supervise(self, job_id: str, slug: str, schedule: Schedule, previous: tuple[Meeting, ...] | None) -> None:
         payload = job_payload(self.settings, job_id, slug, schedule, previous)
         with self._lock:
             if self._closing:
-                _record(self.db, job_id, job_store.INTERRUPTED)
+                record_failure(self.db, job_id, job_store.INTERRUPTED)
                 return
             process = subprocess.Popen([sys.executable, "-m", "service.worker"], stdin=subprocess.PIPE)
             self._processes[job_id] = process
@@ -153,7 +114,7 @@ class JobRunner:
             crashed = ErrorBody(error="solver_failed", message=_crashed(process.returncode))
             body = job_store.INTERRUPTED if self._closing else crashed
             log.error("job %s: worker process exited with code %s", job_id, process.returncode)
-            _record(self.db, job_id, body)
+            record_failure(self.db, job_id, body)
 
     def running(self) -> int:
         """How many jobs are queued or running in this process."""
@@ -168,7 +129,7 @@ class JobRunner:
             processes = list(self._processes.values())
         for job_id, future in pending:
             if future.cancel():
-                _record(self.db, job_id, job_store.INTERRUPTED)
+                record_failure(self.db, job_id, job_store.INTERRUPTED)
         for process in processes:
             process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -2,36 +2,53 @@
 
 ``mentors`` calls :func:`~matcher.mentoring.plan.plan_mentors`, ``pitches``
 :func:`~matcher.pitching.plan.plan_pitches`, ``meetings`` :func:`~matcher.meetings.plan.plan_meetings`; the
-result is the plan's ``summary()`` (the CLI's ``summary.json``) and one :class:`JobItem` per assignment, pitch,
-jury seat or meeting. :func:`result_csv` gives the same columns as the CLI's CSV files, plus ``status``.
+result is the plan's ``summary()`` (the CLI's ``summary.json``, with the ``replan`` report of a re-plan) and one
+:class:`JobItem` per assignment, pitch, jury seat or meeting. :func:`result_csv` gives the same columns as the CLI's
+CSV files, plus ``status``: it turns the items back into the core's rows and writes them with the CLI's own column
+tuples and row functions (:mod:`matcher.meetings.csv`, :mod:`matcher.exports.tables`; a pitching day is one table,
+pitches and jury seats, under :data:`~matcher.exports.tables.PITCH_DAY_COLUMNS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.exports.tables import csv_text
+from matcher.event.schema import Event, Slot
+from matcher.exports.tables import (
+    ASSIGNMENT_COLUMNS,
+    JURY_COLUMNS,
+    PITCH_COLUMNS,
+    PITCH_DAY_COLUMNS,
+    as_columns,
+    assignment_row,
+    csv_text,
+    jury_row,
+    pitch_row,
+)
 from matcher.matching.engine import MatchEngine
+from matcher.meetings.csv import MEETING_COLUMNS, meeting_row
 from matcher.meetings.model import Meeting, Origin, PriorityWeights
 from matcher.meetings.plan import MeetingOptions, plan_meetings
 from matcher.mentoring.plan import MentorOptions, plan_mentors
+from matcher.mentoring.problem import Assignment
 from matcher.pitching.plan import plan_pitches
+from matcher.pitching.problem import JurySeat, Pitch
 from matcher.registry import SolverName
 from matcher.solving.base import Limits
 from service.schemas.jobs import (
     JobItem,
     JobKind,
     MeetingJobOptions,
-    MeetingsSchedule,
     MentorJobOptions,
     MentorsSchedule,
     PitchesSchedule,
     PitchJobOptions,
+    Schedule,
 )
 
-Schedule = MentorsSchedule | PitchesSchedule | MeetingsSchedule
+__all__ = ["RESULT_COLUMNS", "Outcome", "meeting_item", "meetings_of", "result_csv", "run"]
 
 
 @dataclass(frozen=True)
@@ -88,9 +105,10 @@ def run_pitches(engine: MatchEngine, options: PitchJobOptions, limits: Limits) -
 
 
 def run_meetings(
-    engine: MatchEngine, options: MeetingJobOptions, limits: Limits, previous: Sequence[Meeting] = ()
+    engine: MatchEngine, options: MeetingJobOptions, limits: Limits, previous: Sequence[Meeting] | None = None
 ) -> Outcome:
-    """The meeting schedule (``plan_meetings``), optionally re-planned from ``previous``."""
+    """The meeting schedule (``plan_meetings``), re-planned from ``previous`` when given (its report in the
+    summary's ``replan``)."""
     w = options.weights
     plan = plan_meetings(
         engine,
@@ -99,27 +117,14 @@ def run_meetings(
             limits=limits,
             suggestions_per_role=options.suggestions_per_role,
             weights=PriorityWeights(w.locked, w.accepted, w.mutual, w.pending, w.suggested),
-            previous=tuple(previous),
+            previous=tuple(previous) if previous is not None else None,
         ),
     )
-    items = tuple(
-        JobItem(
-            kind="meeting",
-            a_id=m.a_id,
-            b_id=m.b_id,
-            slot_id=m.slot_id,
-            table_id=m.table_id,
-            position=i,
-            origin=m.origin.value,
-            score=m.score,
-        )
-        for i, m in enumerate(plan.meetings)
-    )
-    return Outcome(plan.summary(), items)
+    return Outcome(plan.summary(), tuple(meeting_item(m, i) for i, m in enumerate(plan.meetings)))
 
 
 def run(
-    engine: MatchEngine, schedule: Schedule, time_cap: float, workers: int, previous: Sequence[Meeting] = ()
+    engine: MatchEngine, schedule: Schedule, time_cap: float, workers: int, previous: Sequence[Meeting] | None = None
 ) -> Outcome:
     """Solve one schedule on an event's engine."""
     limits = _limits(schedule.options, time_cap, workers)
@@ -130,34 +135,56 @@ def run(
     return run_meetings(engine, schedule.options, limits, previous)
 
 
-def meetings_of(items: Sequence[JobItem]) -> tuple[Meeting, ...]:
-    """The scheduled (not cancelled) meetings among a result's rows."""
-    return tuple(
-        Meeting(i.slot_id or "", i.table_id or "", i.a_id, i.b_id or "", Origin(i.origin or "suggested"), i.score or 0)
-        for i in items
-        if i.kind == "meeting" and i.status == "scheduled"
+def meeting_item(meeting: Meeting, position: int) -> JobItem:
+    """The result row of a meeting."""
+    return JobItem(
+        kind="meeting",
+        a_id=meeting.a_id,
+        b_id=meeting.b_id,
+        slot_id=meeting.slot_id,
+        table_id=meeting.table_id,
+        position=position,
+        origin=meeting.origin.value,
+        score=meeting.score,
     )
 
 
-_COLUMNS: dict[JobKind, tuple[str, ...]] = {
-    JobKind.MENTORS: ("startup_id", "mentor_id", "score", "status", "explanation"),
-    JobKind.PITCHES: ("kind", "session_id", "order", "participant_id", "score", "status"),
-    JobKind.MEETINGS: ("slot_id", "table_id", "a_id", "b_id", "origin", "score", "status"),
+def _meeting(i: JobItem) -> Meeting:
+    return Meeting(
+        i.slot_id or "", i.table_id or "", i.a_id, i.b_id or "", Origin(i.origin or "suggested"), i.score or 0
+    )
+
+
+def meetings_of(items: Sequence[JobItem]) -> tuple[Meeting, ...]:
+    """The scheduled (not cancelled) meetings among a result's rows."""
+    return tuple(_meeting(i) for i in items if i.kind == "meeting" and i.status == "scheduled")
+
+
+RESULT_COLUMNS: dict[JobKind, tuple[str, ...]] = {
+    JobKind.MENTORS: (*ASSIGNMENT_COLUMNS, "status"),
+    JobKind.PITCHES: (*PITCH_DAY_COLUMNS, "status"),
+    JobKind.MEETINGS: (*MEETING_COLUMNS, "status"),
 }
+"""The header of each kind's CSV result: the columns of the CLI's file, plus ``status``."""
 
 
-def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}"
-
-
-def result_csv(kind: JobKind, items: Sequence[JobItem]) -> str:
-    """A result as CSV, one row per item, in the columns of the CLI's files plus ``status``."""
-    rows: list[tuple[Any, ...]]
+def _cells(kind: JobKind, item: JobItem, slots: Mapping[str, Slot]) -> tuple[str, ...]:
+    """An item's cells under the columns of the CLI's file of its kind (without ``status``)."""
+    score = item.score or 0.0
     if kind is JobKind.MENTORS:
-        rows = [(i.a_id, i.b_id, _score(i.score), i.status, i.explanation or "") for i in items]
-    elif kind is JobKind.PITCHES:
-        rows = [(i.kind, i.slot_id, i.position if i.kind == "pitch" else "", i.a_id, _score(i.score), i.status)
-                for i in items]  # fmt: skip
-    else:
-        rows = [(i.slot_id, i.table_id, i.a_id, i.b_id, i.origin, _score(i.score), i.status) for i in items]
-    return csv_text(_COLUMNS[kind], rows)
+        return assignment_row(Assignment(item.a_id, item.b_id or "", score), item.explanation or "")
+    if kind is JobKind.PITCHES:
+        if item.kind == "jury":
+            return as_columns(PITCH_DAY_COLUMNS, JURY_COLUMNS, jury_row(JurySeat(item.slot_id or "", item.a_id)))
+        pitch = Pitch(item.slot_id or "", item.position, item.a_id, score)
+        return as_columns(PITCH_DAY_COLUMNS, PITCH_COLUMNS, pitch_row(pitch))
+    return meeting_row(_meeting(item), slots.get(item.slot_id or ""))
+
+
+def result_csv(kind: JobKind, items: Sequence[JobItem], event: Event | None = None) -> str:
+    """A result as CSV, one row per item, in :data:`RESULT_COLUMNS` (the CLI's columns plus ``status``).
+
+    A meetings result fills ``start`` and ``end`` from the slots of ``event`` when it is given (empty otherwise).
+    """
+    slots = {s.slot_id: s for s in event.slots} if event is not None else {}
+    return csv_text(RESULT_COLUMNS[kind], ((*_cells(kind, i, slots), i.status) for i in items))

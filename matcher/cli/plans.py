@@ -11,10 +11,10 @@ from matcher.cli.common import DEFAULT_REGISTRY, EventOpt, ModelOpt, OutOpt, Reg
 from matcher.embed.registry import load_registry
 from matcher.event.eventdir import load_event
 from matcher.exports.tables import write_meeting_plan, write_mentor_plan, write_pitch_plan
-from matcher.meetings.check import check, parse_meetings_csv
+from matcher.meetings.check import check
+from matcher.meetings.csv import parse_meetings_csv
 from matcher.meetings.model import Meeting
 from matcher.meetings.plan import MeetingOptions, MeetingSolver, plan_meetings
-from matcher.meetings.replan import compare
 from matcher.mentoring.plan import Fairness, MentorOptions, parse_scores, plan_mentors
 from matcher.pitching.plan import plan_pitches
 from matcher.registry import SolverName
@@ -132,7 +132,7 @@ def schedule_meetings(
     """Schedule one-to-one meetings over slots x tables; write meetings.csv, summary.json, .ics agendas, agenda.html."""
     with errors():
         loaded = load_event(event)
-        earlier = read_meetings(previous) if previous is not None else ()
+        earlier = read_meetings(previous) if previous is not None else None
         engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)
         options = MeetingOptions(
             solver=solver,
@@ -141,19 +141,8 @@ def schedule_meetings(
             previous=earlier,
         )
         plan = plan_meetings(engine, options)
-        report = compare(loaded, earlier, plan.meetings) if previous is not None else None
-        extra = None
-        if report is not None:
-            extra = {
-                "replan": {
-                    "summary": report.summary(),
-                    "kept": len(report.kept),
-                    "moved": [str(m) for m in report.moved],
-                    "dropped": [str(d) for d in report.dropped],
-                    "new": len(report.new),
-                }
-            }
-        write_meeting_plan(out, loaded, plan, extra)
+        write_meeting_plan(out, loaded, plan)
+    report = plan.replan
     s = plan.summary()
     spread = s["meetings_per_participant"]
     typer.echo(

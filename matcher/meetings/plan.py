@@ -2,7 +2,10 @@
 
 Suggested pairs come from the engine: for every participant, its top-N complementary participants by affinity (hard
 filters applied). Requests, locks and a previous schedule come from the event. The solver is CP-SAT (lexicographic:
-coverage, then the least-served participant, then total weight) or the greedy baseline.
+coverage, then the least-served participant, then total weight) or the greedy baseline. Given a previous schedule
+(``MeetingOptions.previous``), the plan re-plans it and carries the report of what was kept, moved, dropped (with
+reasons) and new (:class:`~matcher.meetings.replan.ReplanReport`, the ``replan`` entry of ``summary()``), so the CLI
+and the service report a re-plan the same way.
 
 Example
 -------
@@ -25,6 +28,7 @@ from matcher.event.schema import COMPLEMENTARY
 from matcher.matching.engine import MatchEngine
 from matcher.meetings.model import Meeting, PriorityWeights
 from matcher.meetings.problem import MeetingProblem
+from matcher.meetings.replan import ReplanReport, compare
 from matcher.registry import SolverName, get_solver
 from matcher.solving.base import Limits, SolveResult
 
@@ -44,13 +48,17 @@ class MeetingOptions:
     limits: Limits = field(default_factory=lambda: Limits(time_limit_s=60.0))
     suggestions_per_role: int = 3
     weights: PriorityWeights = field(default_factory=PriorityWeights)
-    previous: tuple[Meeting, ...] = ()
+    previous: tuple[Meeting, ...] | None = None
+    """A schedule to re-plan from (even an empty one), keeping what can stay; ``None`` plans afresh."""
 
 
 @dataclass(frozen=True)
 class MeetingPlan:
     problem: MeetingProblem
     result: SolveResult[tuple[Meeting, ...]]
+    replan: ReplanReport | None = None
+    """What happened to each previous meeting (kept, moved, dropped with reasons) and which are new; ``None``
+    unless the plan re-plans a previous schedule."""
 
     @property
     def meetings(self) -> tuple[Meeting, ...]:
@@ -80,6 +88,7 @@ class MeetingPlan:
             },
             "excluded_pairs": len(problem.excluded),
             "notes": list(r.notes),
+            **({"replan": self.replan.as_summary()} if self.replan is not None else {}),
         }
 
 
@@ -103,7 +112,9 @@ def plan_meetings(engine: MatchEngine, options: MeetingOptions) -> MeetingPlan:
         engine.event,
         suggested=suggested_pairs(engine, options.suggestions_per_role),
         weights=options.weights,
-        previous=options.previous,
+        previous=options.previous or (),
     )
     result = get_solver(options.solver.registry_name).solve(problem, options.limits)
-    return MeetingPlan(problem, result)
+    if options.previous is None:
+        return MeetingPlan(problem, result)
+    return MeetingPlan(problem, result, compare(engine.event, options.previous, result.solution or ()))

@@ -6,7 +6,9 @@ and table *before* anything else) and compares. :func:`compare` sorts every prev
 (old slot/table -> new) or dropped, with the reason in words, and lists the new meetings. Reasons come from the
 named constraints checked on the previous meeting alone against the changed event (a cancelled participant, a
 new unavailability, a changed table, a new conflict), from a lock that now takes its place, or from a lowered
-``max_meetings``. Re-planning an unchanged event moves nothing.
+``max_meetings``. Re-planning an unchanged event moves nothing. :func:`~matcher.meetings.plan.plan_meetings` given
+a previous schedule compares the same way and keeps the report in ``MeetingPlan.replan``, so the CLI and the
+service report a re-plan alike (:meth:`ReplanReport.as_summary` is its ``summary.json`` entry).
 
 Example
 -------
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from matcher.errors import SolverFailed
 from matcher.event.schema import Event
@@ -81,6 +84,23 @@ class ReplanReport:
     def lines(self) -> tuple[str, ...]:
         """One line per moved, dropped and new meeting, for people."""
         return (*map(str, self.moved), *map(str, self.dropped), *(f"{_where(m)}: new" for m in self.new))
+
+    def as_summary(self) -> dict[str, Any]:
+        """The ``replan`` entry of ``summary.json`` (and of a re-plan job's summary): counts, and a line per move
+        and drop.
+
+        >>> from matcher.meetings.model import Origin
+        >>> a = Meeting("S1", "T1", "s1", "i1", Origin.SUGGESTED, 0.5)
+        >>> ReplanReport(kept=(a,), moved=(), dropped=(), new=()).as_summary()
+        {'summary': '1 kept, 0 moved, 0 dropped, 0 new', 'kept': 1, 'moved': [], 'dropped': [], 'new': 0}
+        """
+        return {
+            "summary": self.summary(),
+            "kept": len(self.kept),
+            "moved": [str(m) for m in self.moved],
+            "dropped": [str(d) for d in self.dropped],
+            "new": len(self.new),
+        }
 
 
 def compare(event: Event, previous: Iterable[Meeting], schedule: Iterable[Meeting]) -> ReplanReport:

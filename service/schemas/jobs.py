@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, Strict
+from pydantic import BaseModel, Field, Strict, model_validator
 
 from matcher.meetings.plan import MeetingSolver
 from matcher.mentoring.plan import Fairness
@@ -102,7 +102,8 @@ class MeetingsSchedule(Body):
     options: MeetingJobOptions = Field(default_factory=MeetingJobOptions)
 
 
-ScheduleCreate = Annotated[MentorsSchedule | PitchesSchedule | MeetingsSchedule, Field(discriminator="kind")]
+Schedule = MentorsSchedule | PitchesSchedule | MeetingsSchedule
+ScheduleCreate = Annotated[Schedule, Field(discriminator="kind")]
 
 
 class JobPublic(BaseModel):
@@ -136,9 +137,29 @@ class JobItem(BaseModel):
     status: Literal["scheduled", "cancelled"] = "scheduled"
 
 
+class ReplanPublic(BaseModel):
+    """What a re-plan did to the previous schedule: the ``replan`` entry of the CLI's summary.json."""
+
+    summary: str = Field(description="e.g. '118 kept, 3 moved, 1 dropped, 4 new'")
+    kept: int = Field(description="Previous meetings that stay at their slot and table.")
+    moved: list[str] = Field(description="One line per previous meeting moved elsewhere, with the reason.")
+    dropped: list[str] = Field(description="One line per previous meeting that no longer happens, with the reason.")
+    new: int = Field(description="Meetings that were not in the previous schedule.")
+
+
 class JobResult(BaseModel):
-    """A finished job's summary (as the CLI's summary.json) and its rows."""
+    """A finished job's summary (as the CLI's summary.json) and its rows; ``replan`` for a re-plan."""
 
     job: JobPublic
     summary: dict[str, Any]
     items: list[JobItem]
+    replan: ReplanPublic | None = Field(
+        default=None, description="A meetings job re-planned from previous_job: kept, moved, dropped and new."
+    )
+
+    @model_validator(mode="after")
+    def _replan_of_summary(self) -> JobResult:
+        """The re-plan report is the summary's ``replan`` entry, as the plan made it."""
+        if self.replan is None and isinstance(self.summary.get("replan"), dict):
+            self.replan = ReplanPublic.model_validate(self.summary["replan"])
+        return self

@@ -24,8 +24,9 @@ from matcher.event.schema import (
     Table,
     TableKind,
 )
-from matcher.meetings.check import KNOWN_IDS, check, parse_meetings_csv
+from matcher.meetings.check import KNOWN_IDS, check
 from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule
+from matcher.meetings.csv import parse_meetings_csv
 from matcher.meetings.model import Meeting, Origin, allowed_kinds
 from tests.builders import person, slot
 
