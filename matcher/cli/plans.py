@@ -16,8 +16,8 @@ from matcher.meetings.csv import parse_meetings_csv
 from matcher.meetings.model import Meeting
 from matcher.meetings.plan import MeetingOptions, MeetingSolver, plan_meetings
 from matcher.mentoring.plan import Fairness, MentorOptions, parse_scores, plan_mentors
+from matcher.mentoring.registry import mentor_solver_name
 from matcher.pitching.plan import plan_pitches
-from matcher.registry import SolverName
 from matcher.solving.base import Limits
 from matcher.workspace import Workspace
 
@@ -65,7 +65,7 @@ def assign_mentors(
             default_capacity=mentor_capacity,
             top_n=top_n,
             fairness=fairness,
-            solver=SolverName(solver) if solver else None,
+            solver=mentor_solver_name(solver) if solver else None,
             limits=Limits(time_limit_s=time_limit, seed=seed),
         )
         engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)

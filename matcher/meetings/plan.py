@@ -28,8 +28,8 @@ from matcher.event.schema import COMPLEMENTARY
 from matcher.matching.engine import MatchEngine
 from matcher.meetings.model import Meeting, PriorityWeights
 from matcher.meetings.problem import MeetingProblem
+from matcher.meetings.registry import MeetingSolverName, meeting_solver
 from matcher.meetings.replan import ReplanReport, compare
-from matcher.registry import SolverName, get_solver
 from matcher.solving.base import Limits, SolveResult
 
 
@@ -38,8 +38,8 @@ class MeetingSolver(StrEnum):
     GREEDY = "greedy"
 
     @property
-    def registry_name(self) -> SolverName:
-        return SolverName.MEETINGS_CPSAT if self is MeetingSolver.CPSAT else SolverName.MEETINGS_GREEDY
+    def registry_name(self) -> MeetingSolverName:
+        return MeetingSolverName.CPSAT if self is MeetingSolver.CPSAT else MeetingSolverName.GREEDY
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def plan_meetings(engine: MatchEngine, options: MeetingOptions) -> MeetingPlan:
         weights=options.weights,
         previous=options.previous or (),
     )
-    result = get_solver(options.solver.registry_name).solve(problem, options.limits)
+    result = meeting_solver(options.solver.registry_name).solve(problem, options.limits)
     if options.previous is None:
         return MeetingPlan(problem, result)
     return MeetingPlan(problem, result, compare(engine.event, options.previous, result.solution or ()))
