@@ -33,7 +33,6 @@ from matcher.meetings.model import Meeting, Origin, PriorityWeights
 from matcher.meetings.plan import MeetingOptions, plan_meetings
 from matcher.mentoring.plan import MentorOptions, plan_mentors
 from matcher.mentoring.problem import Assignment
-from matcher.mentoring.registry import MentorSolverName
 from matcher.pitching.plan import plan_pitches
 from matcher.pitching.problem import JurySeat, Pitch
 from matcher.solving.base import Limits
@@ -72,7 +71,7 @@ def run_mentors(engine: MatchEngine, options: MentorJobOptions, limits: Limits) 
             default_capacity=options.mentor_capacity,
             top_n=options.top_n,
             fairness=options.fairness,
-            solver=MentorSolverName(options.solver.value) if options.solver else None,
+            solver=options.solver,
             limits=limits,
         ),
     )

@@ -83,7 +83,10 @@ def job_result(job_id: JobId, who: PrincipalDep, session: SessionDep) -> JobResu
 def job_result_csv(job_id: JobId, who: PrincipalDep, session: SessionDep) -> Response:
     """A finished job's rows as CSV (the columns of the CLI's files, plus status)."""
     job = _finished(session, job_id, who)
-    text = result_csv(job.kind, job_store.items(session, job_id))
+    event = None
+    if job.kind is JobKind.MEETINGS:  # the slots' start and end, as in the CLI's meetings.csv
+        event = event_store.load_event(session, event_store.event_row(session, job.event_id))
+    text = result_csv(job.kind, job_store.items(session, job_id), event)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, Strict, model_validator
 
 from matcher.meetings.plan import MeetingSolver
 from matcher.mentoring.plan import Fairness
+from matcher.mentoring.registry import MentorSolverName
 from service.schemas.common import Body, ErrorBody
 
 
@@ -28,14 +29,6 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
-
-
-class MentorSolverName(StrEnum):
-    """The solvers of the mentor programme."""
-
-    FLOW = "flow"
-    MAXMIN = "maxmin"
-    GREEDY = "greedy"
 
 
 class _Options(Body):

@@ -26,6 +26,8 @@ from tests.service.helpers import (
     wait_for_job,
 )
 
+pytestmark = pytest.mark.slow  # worker processes: `make unit-fast` leaves them out
+
 
 @pytest.fixture()
 def client(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, backend: EmbeddingBackend) -> Iterator[TestClient]:

@@ -30,6 +30,8 @@ from service.schemas.jobs import JobItem, JobKind
 from tests.conftest import TINY
 from tests.service.helpers import ADMIN, client_for, csv_files, load_event, settings_for, wait_for_job
 
+pytestmark = pytest.mark.slow  # worker processes: `make unit-fast` leaves them out
+
 runner = CliRunner()
 #: The CLI's solvers use 2 threads (``Limits``); the service's the same, so both solve the same way.
 WORKERS = 2
@@ -100,6 +102,8 @@ def test_the_meetings_csv_of_the_cli_and_the_service_round_trip_with_one_header(
     # the same event, seed and threads: the same schedule, so the very same cells
     assert _rounded(written) == _rounded(served)
     assert {tuple(r[c] for c in MEETING_COLUMNS) for r in with_times} == cli_cells
+    # and the route serves exactly those rows: the CLI's cells, start and end included
+    assert {tuple(r[c] for c in MEETING_COLUMNS) for r in rows} == cli_cells
 
 
 def test_mentor_and_pitch_results_have_the_columns_of_the_cli_files(client: TestClient, tmp_path: Path) -> None:
