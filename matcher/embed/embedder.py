@@ -2,11 +2,12 @@
 
 Example
 -------
->>> from matcher.embed.cache import MemoryCache
->>> embedder = Embedder(spec, lambda: load_backend(spec), MemoryCache())      # doctest: +SKIP
->>> first = embedder.embed(["AR museum guides", "podcast archive search"])    # doctest: +SKIP
->>> embedder.embed(["AR museum guides"]).stats.encoded                        # doctest: +SKIP
-0
+>>> from matcher.embed import MemoryCache, load_backend, load_registry
+>>> spec = load_registry().resolve(None)  # the default model, from its installed package
+>>> embedder = Embedder(spec, lambda: load_backend(spec), MemoryCache())
+>>> first = embedder.embed(["AR museum guides", "podcast archive search"])
+>>> first.stats.encoded, embedder.embed(["AR museum guides"]).stats.encoded
+(2, 0)
 """
 
 from __future__ import annotations

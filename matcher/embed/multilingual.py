@@ -18,8 +18,8 @@ Both return L2-normalised float32 rows, like every :class:`~matcher.embed.backen
 Example
 -------
 >>> from matcher.embed import load_backend, load_registry
->>> backend = load_backend(load_registry().resolve("multilingual-e5-small-q4"))      # doctest: +SKIP
->>> backend.encode(["Vi udvikler software til logistik."]).shape                      # doctest: +SKIP
+>>> backend = load_backend(load_registry().resolve("multilingual-e5-small-q4"))
+>>> backend.encode(["Vi udvikler software til logistik."]).shape
 (1, 384)
 """
 

@@ -9,9 +9,15 @@ and the service report a re-plan the same way.
 
 Example
 -------
->>> plan = plan_meetings(engine, MeetingOptions(limits=Limits(time_limit_s=60)))   # doctest: +SKIP
->>> plan.summary()["status"], len(plan.meetings)                                   # doctest: +SKIP
-('feasible', 412)
+>>> from pathlib import Path
+>>> import matcher
+>>> from matcher import Embedder, MemoryCache, load_backend, load_event, load_registry
+>>> backend = load_backend(load_registry().resolve(None))  # the default model, from its installed package
+>>> event = load_event(Path(matcher.__file__).parents[1] / "fixtures" / "tiny-event")
+>>> engine = MatchEngine.build(event, Embedder(backend.spec, lambda: backend, MemoryCache()))
+>>> plan = plan_meetings(engine, MeetingOptions(limits=Limits(time_limit_s=10)))
+>>> plan.summary()["status"], len(plan.meetings), plan.replan is None
+('optimal', 6, True)
 """
 
 from __future__ import annotations

@@ -12,11 +12,25 @@ service report a re-plan alike (:meth:`ReplanReport.as_summary` is its ``summary
 
 Example
 -------
->>> result, report = replan(event, previous_schedule, suggested=suggestions)  # doctest: +SKIP
->>> report.summary()  # doctest: +SKIP
-'118 kept, 3 moved, 1 dropped, 4 new'
->>> print(report.dropped[0])  # doctest: +SKIP
-s017 - i004 in S03 at T12: dropped: s017 is not in the event (cancelled?)
+>>> from datetime import datetime, timedelta, timezone
+>>> from matcher.event.schema import Event, MeetingRequest, Participant, Slot, Table
+>>> def person(pid, role):
+...     return Participant(id=pid, name=pid, role=role, country="FR", languages="en", description="-")
+>>> t0 = datetime(2026, 12, 10, 9, tzinfo=timezone.utc)
+>>> event = Event(name="demo", participants=(person("s1", "startup"), person("i1", "investor"),
+...     person("i2", "investor")), tables=(Table(table_id="T1"),),
+...     slots=tuple(Slot(slot_id=f"S{k}", start=t0 + timedelta(minutes=20 * k),
+...                      end=t0 + timedelta(minutes=20 * k + 20)) for k in (1, 2)),
+...     requests=(MeetingRequest(from_id="s1", to_id="i1", status="accepted"),
+...               MeetingRequest(from_id="s1", to_id="i2", status="accepted")))
+>>> first, _ = replan(event, (), limits=Limits(time_limit_s=5))
+>>> later = Event(name="demo", participants=event.participants[:2], tables=event.tables, slots=event.slots,
+...     requests=event.requests[:1])  # i2 cancelled
+>>> result, report = replan(later, first.solution, limits=Limits(time_limit_s=5))
+>>> report.summary()
+'1 kept, 0 moved, 1 dropped, 0 new'
+>>> print(report.dropped[0])
+s1 - i2 in S2 at T1: dropped: i2 is not in the event (cancelled?)
 """
 
 from __future__ import annotations
