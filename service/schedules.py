@@ -23,12 +23,11 @@ from matcher.exports.tables import (
     PITCH_DAY_COLUMNS,
     as_columns,
     assignment_row,
-    csv_text,
     jury_row,
     pitch_row,
 )
 from matcher.matching.engine import MatchEngine
-from matcher.meetings.csv import MEETING_COLUMNS, meeting_row
+from matcher.meetings.csv import MEETING_COLUMNS, csv_text, meeting_row
 from matcher.meetings.model import Meeting, Origin, PriorityWeights
 from matcher.meetings.plan import MeetingOptions, plan_meetings
 from matcher.mentoring.plan import MentorOptions, plan_mentors

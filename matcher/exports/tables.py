@@ -18,18 +18,16 @@ P1,1,s1,0.750000
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from matcher.event.schema import Event
 from matcher.exports.html import agenda_html
 from matcher.exports.ics import participant_calendar
-from matcher.meetings.csv import meetings_csv
+from matcher.meetings.csv import csv_text, meetings_csv
 from matcher.meetings.plan import MeetingPlan
 from matcher.mentoring.plan import MentorPlan
 from matcher.mentoring.problem import Assignment
@@ -76,14 +74,6 @@ def write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def write_json(path: Path, data: Any) -> None:

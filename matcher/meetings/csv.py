@@ -32,7 +32,15 @@ from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import Event, Slot
 from matcher.meetings.model import Meeting, Origin
 
-__all__ = ["MEETING_COLUMNS", "REQUIRED_COLUMNS", "meeting_of", "meeting_row", "meetings_csv", "parse_meetings_csv"]
+__all__ = [
+    "MEETING_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "csv_text",
+    "meeting_of",
+    "meeting_row",
+    "meetings_csv",
+    "parse_meetings_csv",
+]
 
 MEETING_COLUMNS = ("slot_id", "start", "end", "table_id", "a_id", "b_id", "origin", "score")
 """Columns of ``meetings.csv``, in order."""
@@ -55,7 +63,7 @@ def meeting_row(meeting: Meeting, slot: Slot | None) -> tuple[str, ...]:
     )
 
 
-def _text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV text: the header, then the rows (``\\n`` line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -68,7 +76,7 @@ def meetings_csv(event: Event, meetings: Iterable[Meeting]) -> str:
     """``meetings.csv``: one :func:`meeting_row` per meeting, in slot order then table id."""
     slots = {s.slot_id: s for s in event.slots}
     ordered = sorted(meetings, key=lambda m: (slots[m.slot_id].start, m.slot_id, m.table_id))
-    return _text(MEETING_COLUMNS, (meeting_row(m, slots[m.slot_id]) for m in ordered))
+    return csv_text(MEETING_COLUMNS, (meeting_row(m, slots[m.slot_id]) for m in ordered))
 
 
 def meeting_of(cells: Mapping[str, str], file: str, row: int, problems: list[Problem]) -> Meeting | None:
