@@ -15,6 +15,10 @@ Every error the core raises is a :class:`MatchError`; the CLI and the service tr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
+
+N = TypeVar("N", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,22 @@ class SolverFailed(MatchError):
 
 class UnknownName(MatchError):
     """An unknown solver, model, participant or option value was named."""
+
+    @classmethod
+    def check(cls, names: type[N], name: object, what: str) -> N:
+        """``name`` as a member of the enum ``names``; otherwise this error, listing the valid names.
+
+        >>> from enum import StrEnum
+        >>> UnknownName.check(StrEnum("Colour", ["red"]), "blue", "colour")
+        Traceback (most recent call last):
+            ...
+        matcher.errors.UnknownName: unknown colour 'blue'; valid names: red
+        """
+        try:
+            return names(name)
+        except ValueError:
+            valid = ", ".join(str(n.value) for n in names)
+            raise cls(f"unknown {what} {name!r}; valid names: {valid}") from None
 
 
 class ModelUnavailable(MatchError):

@@ -61,11 +61,7 @@ def get_solver(name: SolverName | str) -> AnySolver: ...
 def get_solver(name: SolverName | str) -> AnySolver:
     """A fresh solver for ``name`` (a :class:`SolverName`, a feature's name, or their value); raises
     :class:`UnknownName`."""
-    try:
-        key = SolverName(name)
-    except ValueError:
-        valid = ", ".join(n.value for n in SolverName)
-        raise UnknownName(f"unknown solver {name!r}; valid names: {valid}") from None
+    key = UnknownName.check(SolverName, name, "solver")
     if key.value in MentorSolverName._value2member_map_:
         return mentor_solver(key.value)
     if key.value in PitchSolverName._value2member_map_:

@@ -49,9 +49,4 @@ _FACTORIES: dict[MeetingSolverName, Callable[[], MeetingsSolver]] = {
 
 def meeting_solver(name: MeetingSolverName | str) -> MeetingsSolver:
     """A fresh meeting solver; raises :class:`UnknownName` for any other name."""
-    try:
-        key = MeetingSolverName(name)
-    except ValueError:
-        valid = ", ".join(n.value for n in MeetingSolverName)
-        raise UnknownName(f"unknown meeting solver {name!r}; valid names: {valid}") from None
-    return _FACTORIES[key]()
+    return _FACTORIES[UnknownName.check(MeetingSolverName, name, "meeting solver")]()

@@ -60,11 +60,7 @@ _FACTORIES: dict[MentorSolverName, Callable[[], MentorSolver]] = {
 
 def mentor_solver_name(name: MentorSolverName | str) -> MentorSolverName:
     """``name`` as a :class:`MentorSolverName`; raises :class:`UnknownName` for any other name."""
-    try:
-        return MentorSolverName(name)
-    except ValueError:
-        valid = ", ".join(n.value for n in MentorSolverName)
-        raise UnknownName(f"unknown mentor solver {name!r}; valid names: {valid}") from None
+    return UnknownName.check(MentorSolverName, name, "mentor solver")
 
 
 def mentor_solver(name: MentorSolverName | str) -> MentorSolver:

@@ -28,11 +28,7 @@ class PitchSolverName(StrEnum):
 
 def pitch_solver(name: PitchSolverName | str = PitchSolverName.CPSAT) -> PitchSolver:
     """A fresh pitching solver; raises :class:`UnknownName` for any other name."""
-    try:
-        PitchSolverName(name)
-    except ValueError:
-        valid = ", ".join(n.value for n in PitchSolverName)
-        raise UnknownName(f"unknown pitching solver {name!r}; valid names: {valid}") from None
+    UnknownName.check(PitchSolverName, name, "pitching solver")
     from matcher.pitching.cpsat import PitchingSolver
 
     return PitchingSolver()
