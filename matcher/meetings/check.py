@@ -1,8 +1,8 @@
 """Check a finished meeting schedule against an event, independently of any solver.
 
 :func:`check` runs every named constraint of :mod:`matcher.meetings.constraints` on the schedule as given (it
-never builds a model), plus ``known_ids``: every participant, slot and table a meeting names must exist in the
-event. It reports every violation, in words, with the participants and slots concerned; an empty tuple means the
+never builds a model), ``known_ids`` among them: every participant, slot and table a meeting names must exist in
+the event. It reports every violation, in words, with the participants and slots concerned; an empty tuple means the
 schedule is valid. What a schedule is *not* checked for: whether a meeting was requested or suggested (an
 organiser may add any meeting by hand) and the candidate filters that are not hard constraints (complementary
 roles, a common language). ``matcher check --event DIR --meetings FILE`` reads the file with
@@ -25,13 +25,10 @@ from collections.abc import Iterable
 
 from matcher.errors import ConstraintViolation
 from matcher.event.schema import Event
-from matcher.meetings.constraints import Rule, ScheduleView, violations_of
+from matcher.meetings.constraints import ScheduleView, violations_of
 from matcher.meetings.model import Meeting
 
-__all__ = ["KNOWN_IDS", "check"]
-
-KNOWN_IDS = Rule.KNOWN_IDS
-"""The check that every id a meeting names exists in the event: a :class:`Rule` like every other constraint."""
+__all__ = ["check"]
 
 
 def check(event: Event, meetings: Iterable[Meeting]) -> tuple[ConstraintViolation, ...]:

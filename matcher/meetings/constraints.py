@@ -67,7 +67,7 @@ class Rule(StrEnum):
     MAX_MEETINGS = "max_meetings"
     LOCKED_KEPT = "locked_kept"
     NO_FORBIDDEN_PAIR = "no_forbidden_pair"
-    KNOWN_IDS = "known_ids"  # every participant, slot and table a meeting names exists (checked by check.py only)
+    KNOWN_IDS = "known_ids"  # every participant, slot and table a meeting names exists (matters for files read)
 
 
 #: ``KIND_OK[attendance_a, attendance_b, kind]`` over the codes of ATTENDANCES and KINDS.

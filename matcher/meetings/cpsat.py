@@ -83,8 +83,8 @@ import numpy.typing as npt
 
 from matcher.meetings.constraints import ALL_CONSTRAINTS, ModelVars
 from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
-from matcher.meetings.model import Meeting
-from matcher.meetings.problem import WEIGHT_UNITS, MeetingProblem
+from matcher.meetings.model import WEIGHT_UNITS, Meeting
+from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.selection import MeetingModel, build_selection, stage_level, with_fairness
 from matcher.meetings.stage import ProgressCallback, meeting_run, solve_stage
 from matcher.solving.base import Limits, SolveResult, SolveStatus

@@ -41,10 +41,10 @@ from matcher.meetings import build as builder
 from matcher.meetings import placements as space
 from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule, violations_of
 from matcher.meetings.encoding import MeetingEncoding
-from matcher.meetings.model import ORIGINS, WEIGHT_UNITS, Meeting, PriorityWeights
+from matcher.meetings.model import Meeting, PriorityWeights
 from matcher.meetings.placements import Placements
 
-__all__ = ["ORIGINS", "WEIGHT_UNITS", "MeetingProblem", "Placements"]
+__all__ = ["MeetingProblem"]
 
 IntArray = npt.NDArray[np.int64]
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from matcher.errors import Infeasible
 from matcher.meetings.constraints import violations_of
-from matcher.meetings.problem import WEIGHT_UNITS
+from matcher.meetings.model import WEIGHT_UNITS
 from matcher.meetings.selection import MeetingModel
 from matcher.solving.cpsat import CpSatRun, SolveClock
 

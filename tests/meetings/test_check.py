@@ -24,7 +24,7 @@ from matcher.event.schema import (
     Table,
     TableKind,
 )
-from matcher.meetings.check import KNOWN_IDS, check
+from matcher.meetings.check import check
 from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule
 from matcher.meetings.csv import parse_meetings_csv
 from matcher.meetings.model import Meeting, Origin, allowed_kinds
@@ -57,6 +57,7 @@ def meet(a: str, b: str, slot_id: str, table: str) -> Meeting:
     return Meeting(slot_id, table, a, b, Origin.SUGGESTED, 0.5)
 
 
+KNOWN_IDS = Rule.KNOWN_IDS
 LOCK = meet("s1", "i1", "S1", "T1")
 VALID = (LOCK, meet("s3", "m1", "S1", "T2"), meet("s2", "m2", "S2", "O1"))
 
