@@ -30,10 +30,11 @@ from typing import Any
 
 from benchmarks.gen_event import FULL, QUICK, generate_event
 from matcher.meetings.check import check
-from matcher.meetings.cpsat import CpSatMeetingSolver, MeetingModel, build_model
+from matcher.meetings.cpsat import CpSatMeetingSolver, build_model
 from matcher.meetings.greedy import GreedyMeetingSolver
 from matcher.meetings.model import WEIGHT_UNITS, Meeting
 from matcher.meetings.problem import MeetingProblem
+from matcher.meetings.selection import MeetingModel
 from matcher.solving.base import Limits, SolveResult
 
 __all__ = ["SWEEP", "Row", "lp_bound", "main", "run", "sweep", "table"]

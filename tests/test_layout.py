@@ -72,7 +72,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(v)
         on_stack.add(v)
         for w in sorted(graph[v]):
-            # a package's __init__ re-exports its modules: an arrow into it is not an arrow back up
             if w not in index:
                 visit(w)
                 low[v] = min(low[v], low[w])

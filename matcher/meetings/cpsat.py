@@ -45,9 +45,9 @@ Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each
 
 **Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
 interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
-(``max_deterministic_time``, :data:`DETERMINISTIC_PER_SECOND` units per second of its share) or on reaching a proven
-level. The shares themselves are read from a :class:`~matcher.solving.cpsat.SolveClock` that counts the
-deterministic time the stages used, not the wall time, so the same problem and seed give the same schedule whatever
+(``max_deterministic_time``, :data:`~matcher.solving.cpsat.DETERMINISTIC_PER_SECOND` units per second of its
+share) or on reaching a proven level. The shares themselves are read from a
+:class:`~matcher.solving.cpsat.SolveClock` that counts the deterministic time the stages used, not the wall time, so the same problem and seed give the same schedule whatever
 the machine load. The wall clock still caps every stage and the whole solve; if it stops a stage whose result feeds
 the next one, a note says that a rerun may differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall
 time (not reproducible).
@@ -88,12 +88,12 @@ from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.selection import MeetingModel, build_selection, stage_level, with_fairness
 from matcher.meetings.stage import ProgressCallback, meeting_run, solve_stage
 from matcher.solving.base import Limits, SolveResult, SolveStatus
-from matcher.solving.cpsat import DETERMINISTIC_PER_SECOND, SolveClock, determinism_note
+from matcher.solving.cpsat import SolveClock, determinism_note
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-__all__ = ["DETERMINISTIC_PER_SECOND", "CpSatMeetingSolver", "MeetingModel", "build_model", "build_selection"]
+__all__ = ["CpSatMeetingSolver", "build_model"]
 
 IntArray = npt.NDArray[np.int64]
 
