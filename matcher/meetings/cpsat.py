@@ -45,12 +45,12 @@ Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each
 
 **Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
 interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
-(``max_deterministic_time``, :data:`~matcher.solving.cpsat.DETERMINISTIC_PER_SECOND` units per second of its
-share) or on reaching a proven level. The shares themselves are read from a
-:class:`~matcher.solving.cpsat.SolveClock` that counts the deterministic time the stages used, not the wall time, so the same problem and seed give the same schedule whatever
-the machine load. The wall clock still caps every stage and the whole solve; if it stops a stage whose result feeds
-the next one, a note says that a rerun may differ. ``deterministic=False`` uses CP-SAT's parallel portfolio on wall
-time (not reproducible).
+(``max_deterministic_time``, :data:`~matcher.solving.cpsat.DETERMINISTIC_PER_SECOND` units per second of its share)
+or on reaching a proven level. The shares themselves are read from a :class:`~matcher.solving.cpsat.SolveClock` that
+counts the deterministic time the stages used, not the wall time, so the same problem and seed give the same
+schedule whatever the machine load. The wall clock still caps every stage and the whole solve; if it stops a stage
+whose result feeds the next one, a note says that a rerun may differ. ``deterministic=False`` uses CP-SAT's parallel
+portfolio on wall time (not reproducible).
 
 Example
 -------
