@@ -17,7 +17,7 @@ Protocol, per set ``d_20_<n>``: every participant with an archive is a mentor wh
 and abstract. A paper a participant rated is left out of that participant's archive (the real data has papers in
 their author's archive; scoring a paper against itself would say nothing). One event per set is embedded through the
 engine's normal path (``ProfileIndex.build``, ``MatchEngine``) and each rated pair scored by ``MatchEngine.pair``:
-the code that scores suggestions, with default settings (and the top-k mean aggregation as a variant). Ratings of
+the code that scores suggestions, with default settings and variants that change one setting each. Ratings of
 papers absent from the set's submissions, or of participants without an archive in it, are skipped and counted.
 
 Metric, per set: for every participant and every pair of papers they rated differently, a wrongly ordered pair
@@ -64,18 +64,38 @@ from benchmarks.textbaselines import Bm25, TfIdf, tokens
 from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
 from matcher.errors import MatchError, ModelUnavailable, SolverFailed
 from matcher.event.schema import Document, Event, Participant, Role
-from matcher.matching.affinity import AffinityConfig, Aggregation
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation, PassageReduce
 from matcher.matching.engine import MatchEngine
 from matcher.matching.profile_index import ProfileIndex
+from matcher.matching.profiles import MAX_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "expertise"
 PUBLISHED_LOSS = {"TPMS": 0.28, "SPECTER": 0.27, "SPECTER2": 0.22}
 ENGINE = "engine"
-#: The engine's settings measured: the default, and the top-k mean aggregation.
-VARIANTS: dict[str, AffinityConfig] = {
-    ENGINE: AffinityConfig(),
-    "engine, top-k mean": AffinityConfig(aggregation=Aggregation.TOPK_MEAN),
+#: Words above which a text is split, for the variants that force long documents into passages.
+SHORT_WINDOW = 40
+
+
+def _weights(lexical: float) -> AffinityWeights:
+    return AffinityWeights(lexical=lexical)
+
+
+#: The engine's settings measured, each with the window (words) its index splits texts at: the default first, then
+#: one change at a time (aggregation, lexical weight, how a document split into passages is reduced).
+VARIANTS: dict[str, tuple[AffinityConfig, int]] = {
+    ENGINE: (AffinityConfig(), MAX_WORDS),
+    "engine, semantic only": (AffinityConfig(weights=_weights(0.0)), MAX_WORDS),
+    "engine, lexical 0.2": (AffinityConfig(weights=_weights(0.2)), MAX_WORDS),
+    "engine, lexical 0.5": (AffinityConfig(weights=_weights(0.5)), MAX_WORDS),
+    "engine, lexical 0.7": (AffinityConfig(weights=_weights(0.7)), MAX_WORDS),
+    "engine, max": (AffinityConfig(aggregation=Aggregation.MAX), MAX_WORDS),
+    "engine, mean": (AffinityConfig(aggregation=Aggregation.MEAN), MAX_WORDS),
+    "engine, log-sum-exp": (AffinityConfig(aggregation=Aggregation.LSE), MAX_WORDS),
+    "engine, top-2 mean": (AffinityConfig(top_k=2), MAX_WORDS),
+    "engine, top-5 mean": (AffinityConfig(top_k=5), MAX_WORDS),
+    f"engine, {SHORT_WINDOW}-word passages, max": (AffinityConfig(), SHORT_WINDOW),
+    f"engine, {SHORT_WINDOW}-word passages, mean": (AffinityConfig(passages=PassageReduce.MEAN), SHORT_WINDOW),
 }
 
 Key = tuple[str, str]  # (participant, paper)
@@ -202,13 +222,17 @@ def event_of(task: Task) -> tuple[Event, dict[str, str], dict[str, str]]:
     return Event(name=task.name, participants=tuple(people), documents=tuple(documents)), mentor_ids, startup_ids
 
 
-def engine_scores(task: Task, embedder: Embedder, configs: Mapping[str, AffinityConfig]) -> dict[str, Scores]:
-    """Every rated pair scored by ``MatchEngine.pair`` under each configuration (one index for all)."""
+def engine_scores(
+    task: Task, embedder: Embedder, configs: Mapping[str, tuple[AffinityConfig, int]]
+) -> dict[str, Scores]:
+    """Every rated pair scored by ``MatchEngine.pair`` under each configuration (one index per window)."""
     event, mentor_ids, startup_ids = event_of(task)
-    index, _ = ProfileIndex.build(event, embedder, sentences=False)  # no explanations, so no sentence vectors
+    indexes: dict[int, ProfileIndex] = {}
     out: dict[str, Scores] = {}
-    for name, config in configs.items():
-        engine = MatchEngine(event, index, embedder, config)
+    for name, (config, window) in configs.items():
+        if window not in indexes:  # no explanations, so no sentence vectors
+            indexes[window], _ = ProfileIndex.build(event, embedder, sentences=False, max_words=window)
+        engine = MatchEngine(event, indexes[window], embedder, config)
         scores: Scores = {}
         for r in task.ratings:
             pair = engine.pair(startup_ids[r.paper], mentor_ids[r.participant], explain=False)
@@ -282,13 +306,13 @@ def render(result: Mapping[str, Any]) -> str:
         lines.append(f"  {name}: {info['scored']} ratings scored ({info['skipped']} skipped), {info['pairs']} pairs "
                      f"({info['easy_pairs']} easy, {info['hard_pairs']} hard), {info['left_out']} archive paper(s) "
                      "left out (rated by their author)")  # fmt: skip
-    head = f"{'method':<22} {'set':<9} {'loss':>6} {'easy':>6} {'hard':>6}"
+    head = f"{'method':<34} {'set':<9} {'loss':>6} {'easy':>6} {'hard':>6}"
     lines += ["", head, "-" * len(head)]
     for name, method in result["methods"].items():
         rows = [*method["per_set"].items(), ("average", method)]
         for k, (set_name, f) in enumerate(rows):
             label = name if k == 0 else ""
-            lines.append(f"{label:<22} {set_name:<9} {_cell(f['loss'])} {_cell(f['easy_accuracy'])} "
+            lines.append(f"{label:<34} {set_name:<9} {_cell(f['loss'])} {_cell(f['easy_accuracy'])} "
                          f"{_cell(f['hard_accuracy'])}")  # fmt: skip
     published = ", ".join(f"{k} {v}" for k, v in PUBLISHED_LOSS.items())
     lines += ["", f"published losses on the real dataset (Stelmakh et al., 2023): {published}"]

@@ -39,7 +39,7 @@ class Paper:
 class Rating:
     participant: str
     paper: str
-    expertise: int
+    expertise: float
 
 
 @dataclass(frozen=True)
@@ -115,14 +115,15 @@ def load_submissions(path: Path) -> dict[str, Paper]:
     return {str(key): _paper(value, path, None, str(key)) for key, value in data.items()}
 
 
-def _expertise(value: str, path: Path, line: int, column: str) -> int:
+def _expertise(value: str, path: Path, line: int, column: str) -> float:
+    """A rating: any number from 1 to 5 (the real data has quarter steps: ``1.0``, ``4.5``, ``3.25``)."""
     try:
         number = float(value)
     except ValueError:
         number = float("nan")
-    if not (number.is_integer() and 1 <= number <= 5):
-        raise _invalid(path, line, column, f"'{value}' is not an expertise rating; write a whole number 1-5")
-    return int(number)
+    if not 1 <= number <= 5:  # also false for nan
+        raise _invalid(path, line, column, f"'{value}' is not an expertise rating; write a number from 1 to 5")
+    return number
 
 
 def load_ratings(path: Path) -> tuple[Rating, ...]:

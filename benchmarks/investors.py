@@ -250,14 +250,15 @@ def baseline_rankings(profiles: Profiles, company: Company) -> dict[str, list[st
 
 VARIANTS: dict[str, AffinityConfig] = {
     "engine": AffinityConfig(),  # the default settings; the key the issue fixes for the JSON
-    "engine, top-k mean, semantic only": AffinityConfig(
-        weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0), aggregation=Aggregation.TOPK_MEAN
-    ),
-    "engine, max, no activity": AffinityConfig(weights=AffinityWeights(activity=0.0)),
-    "engine, max, no structured": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0)),
-    "engine, activity 0.5": AffinityConfig(weights=AffinityWeights(activity=0.5)),
-    "engine, activity 1.0, top-k mean": AffinityConfig(aggregation=Aggregation.TOPK_MEAN),
-    "engine, activity 2.0": AffinityConfig(weights=AffinityWeights(activity=2.0)),
+    "engine, semantic only": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0, 0.0)),
+    "engine, no lexical": AffinityConfig(weights=AffinityWeights(lexical=0.0)),
+    "engine, lexical 0.7": AffinityConfig(weights=AffinityWeights(lexical=0.7)),
+    "engine, max": AffinityConfig(aggregation=Aggregation.MAX),
+    "engine, mean": AffinityConfig(aggregation=Aggregation.MEAN),
+    "engine, log-sum-exp": AffinityConfig(aggregation=Aggregation.LSE),
+    "engine, top-5 mean": AffinityConfig(top_k=5),
+    "engine, no activity": AffinityConfig(weights=AffinityWeights(activity=0.0)),
+    "engine, no structured": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0)),
 }
 
 

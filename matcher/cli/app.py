@@ -20,7 +20,7 @@ from matcher.errors import InvalidInput
 from matcher.event.eventdir import load_event
 from matcher.event.jsonschema import event_json_schema
 from matcher.event.schema import Role
-from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation, PassageReduce
 from matcher.matching.index import IndexKind
 from matcher.workspace import Workspace
 from service.keys_cli import keys_app
@@ -96,17 +96,29 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
     store: StoreOpt = Path("var"),
     model: ModelOpt = None,
-    aggregation: Annotated[Aggregation, typer.Option(help="How text similarities are aggregated.")] = Aggregation.MAX,
+    aggregation: Annotated[
+        Aggregation, typer.Option(help="How document similarities are aggregated.")
+    ] = AffinityConfig().aggregation,
+    top_k: Annotated[int, typer.Option(min=1, max=50, help="Document pairs the topk-mean averages.")] = 3,
+    passages: Annotated[
+        PassageReduce, typer.Option(help="How a long document's passage similarities are reduced.")
+    ] = AffinityConfig().passages,
     w_semantic: Annotated[float, typer.Option(min=0.0, help="Weight of text similarity.")] = 0.70,
     w_sectors: Annotated[float, typer.Option(min=0.0, help="Weight of shared sectors.")] = 0.15,
     w_stage: Annotated[float, typer.Option(min=0.0, help="Weight of stage fit (investors).")] = 0.10,
     w_ticket: Annotated[float, typer.Option(min=0.0, help="Weight of ticket-size fit (investors).")] = 0.05,
     w_activity: Annotated[float, typer.Option(min=0.0, help="Weight of investor activity (deals).")] = 1.00,
+    w_lexical: Annotated[
+        float, typer.Option(min=0.0, help="Weight of the lexical channel (TF-IDF of rare shared terms).")
+    ] = AffinityWeights().lexical,
     registry: RegistryOpt = DEFAULT_MANIFEST,
 ) -> None:
     """Ranked suggestions for one participant, with scores and explanations."""
     config = AffinityConfig(
-        weights=AffinityWeights(w_semantic, w_sectors, w_stage, w_ticket, w_activity), aggregation=aggregation
+        weights=AffinityWeights(w_semantic, w_sectors, w_stage, w_ticket, w_activity, w_lexical),
+        aggregation=aggregation,
+        top_k=top_k,
+        passages=passages,
     )
     with errors():
         loaded = load_event(event)

@@ -1,9 +1,16 @@
-"""The affinity of two participants: semantic similarity of their texts plus structured compatibility.
+"""The affinity of two participants: semantic and lexical similarity of their documents plus structured fit.
+
+Documents are the unit of scoring. The similarity of two documents is the cosine of their vectors (for a document
+split into passages, the max or mean over its passage pairs: :class:`PassageReduce`); a pair's semantic score
+aggregates the document-to-document similarities (:class:`Aggregation`: the mean of the ``top_k`` best by default,
+log-sum-exp, max, mean). The lexical score aggregates the TF-IDF cosines of the same documents in the same way
+(:mod:`matcher.matching.lexical`).
 
 Every component is in [0, 1] (semantic similarity is cosine, less a hubness offset for models that need one, clipped
-at 0) and the score is the weighted mean of
-the components that apply to the pair: sectors apply when both sides have tags, stage and ticket only to
-startup-investor pairs with the data filled in. Weights are configurable.
+at 0) and the score is the weighted mean of the components that apply to the pair: lexical whenever the semantic
+one does, sectors when both sides have tags, stage and ticket only to startup-investor pairs with the data filled
+in. Weights are configurable. Every aggregation is at most the maximum, so the best single similarity bounds it
+(the engine's exact ranking relies on that).
 
 Example
 -------
@@ -12,6 +19,10 @@ Example
 0.8
 >>> round(aggregate(np.array([[0.2, 0.8], [0.5, 0.1]]), Aggregation.TOPK_MEAN, top_k=2), 3)
 0.65
+>>> round(aggregate(np.array([[0.2, 0.8], [0.5, 0.1]]), Aggregation.LSE, top_k=2), 2)
+0.67
+>>> document_matrix(np.array([[0.2, 0.8, 0.4]]), np.array([0]), np.array([0, 1, 1]), PassageReduce.MAX).tolist()
+[[0.2, 0.8]]
 """
 
 from __future__ import annotations
@@ -26,10 +37,19 @@ from matcher.event.schema import Participant, Role, Stage
 
 
 class Aggregation(StrEnum):
-    """How unit-to-unit similarities of two participants become one semantic score."""
+    """How document-to-document similarities of two participants become one score."""
 
     MAX = "max"
     TOPK_MEAN = "topk-mean"
+    LSE = "lse"
+    MEAN = "mean"
+
+
+class PassageReduce(StrEnum):
+    """How the passage similarities of a document split into passages become the document's similarity."""
+
+    MAX = "max"
+    MEAN = "mean"
 
 
 #: Neighbours a hubness offset averages over (see :mod:`matcher.matching.hubness`).
@@ -43,6 +63,7 @@ class AffinityWeights:
     stage: float = 0.10
     ticket: float = 0.05
     activity: float = 1.00
+    lexical: float = 0.35
 
     @property
     def structured(self) -> float:
@@ -56,8 +77,12 @@ class AffinityWeights:
 @dataclass(frozen=True)
 class AffinityConfig:
     weights: AffinityWeights = field(default_factory=AffinityWeights)
-    aggregation: Aggregation = Aggregation.MAX
+    aggregation: Aggregation = Aggregation.TOPK_MEAN
+    #: Documents pairs averaged by the top-k mean.
     top_k: int = 3
+    #: Temperature of the log-sum-exp aggregation (small: close to the max; large: close to the mean).
+    temperature: float = 0.1
+    passages: PassageReduce = PassageReduce.MAX
     strict_stage: bool = False
     strict_ticket: bool = False
     #: Deals at which an investor's activity counts as full (log scale below it).
@@ -72,14 +97,45 @@ class Component:
     detail: str = ""
 
 
-def aggregate(similarities: np.ndarray, aggregation: Aggregation, top_k: int) -> float:
-    """One semantic score from a (query units x candidate units) similarity matrix."""
+def aggregate(similarities: np.ndarray, aggregation: Aggregation, top_k: int, temperature: float = 0.1) -> float:
+    """One score from a (documents x documents) similarity matrix; never above its maximum."""
     if similarities.size == 0:
         return 0.0
     if aggregation is Aggregation.MAX:
         return float(similarities.max())
-    flat = np.sort(similarities, axis=None)[::-1][: max(1, top_k)]
-    return float(flat.mean())
+    if aggregation is Aggregation.MEAN:
+        return float(similarities.mean())
+    if aggregation is Aggregation.LSE:
+        t = max(1e-6, temperature)
+        top = float(similarities.max())
+        return min(top, top + t * math.log(float(np.mean(np.exp((similarities - top) / t)))))
+    flat = similarities.ravel()
+    k = min(max(1, top_k), flat.size)
+    return float(np.partition(flat, flat.size - k)[flat.size - k :].mean())
+
+
+def runs(docs: np.ndarray) -> np.ndarray:
+    """Where each run of equal document numbers starts (the units of one participant are in document order)."""
+    if len(docs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+
+
+def _reduce(matrix: np.ndarray, starts: np.ndarray, axis: int, how: PassageReduce) -> np.ndarray:
+    if len(starts) == matrix.shape[axis]:
+        return matrix
+    if how is PassageReduce.MAX:
+        return np.maximum.reduceat(matrix, starts, axis=axis)
+    sizes = np.diff(np.append(starts, matrix.shape[axis])).astype(matrix.dtype)
+    totals = np.add.reduceat(matrix, starts, axis=axis)
+    return totals / (sizes[:, None] if axis == 0 else sizes[None, :])
+
+
+def document_matrix(sims: np.ndarray, docs_a: np.ndarray, docs_b: np.ndarray, how: PassageReduce) -> np.ndarray:
+    """Unit-to-unit similarities as document-to-document ones (passages of one document reduced by ``how``)."""
+    if sims.size == 0:
+        return sims
+    return _reduce(_reduce(sims, runs(docs_a), 0, how), runs(docs_b), 1, how)
 
 
 def sector_fit(a: Participant, b: Participant) -> tuple[float | None, tuple[str, ...]]:
@@ -169,11 +225,21 @@ def _semantic(semantic: float, hub: float, config: AffinityConfig) -> Component:
 
 
 def components(
-    a: Participant, b: Participant, semantic: float, config: AffinityConfig, hub: float = 0.0
+    a: Participant,
+    b: Participant,
+    semantic: float,
+    config: AffinityConfig,
+    hub: float = 0.0,
+    lexical: float | None = None,
 ) -> tuple[Component, ...]:
-    """The components that apply to the pair, with their weights; ``hub`` (>= 0) is subtracted from ``semantic``."""
+    """The components that apply to the pair, with their weights; ``hub`` (>= 0) is subtracted from ``semantic``.
+
+    ``lexical`` (the aggregated TF-IDF cosine) is a component of its own when given and weighted above 0.
+    """
     w = config.weights
     out = [_semantic(semantic, hub, config)]
+    if lexical is not None and w.lexical > 0:
+        out.append(Component("lexical", max(0.0, min(1.0, lexical)), w.lexical, "shared rare terms (TF-IDF)"))
     sectors, shared = sector_fit(a, b)
     if sectors is not None:
         out.append(Component("sectors", sectors, w.sectors, ", ".join(shared)))
@@ -196,3 +262,27 @@ def combine(parts: tuple[Component, ...]) -> float:
     if total <= 0:
         return 0.0
     return sum(c.value * c.weight for c in parts) / total
+
+
+@dataclass(frozen=True)
+class PairSims:
+    """The unit-to-unit similarities of a pair (semantic, and lexical when that channel is on), with the document
+    number of every unit on each side."""
+
+    semantic: np.ndarray
+    lexical: np.ndarray | None
+    docs_a: np.ndarray
+    docs_b: np.ndarray
+
+    def documents(self, how: PassageReduce) -> tuple[np.ndarray, np.ndarray | None]:
+        """The semantic and lexical document-to-document matrices."""
+        semantic = document_matrix(self.semantic, self.docs_a, self.docs_b, how)
+        lexical = None if self.lexical is None else document_matrix(self.lexical, self.docs_a, self.docs_b, how)
+        return semantic, lexical
+
+
+def channel_scores(sims: PairSims, config: AffinityConfig) -> tuple[float, float | None]:
+    """The pair's semantic and lexical scores: each channel's document matrix, aggregated as configured."""
+    semantic, lexical = sims.documents(config.passages)
+    agg, k, t = config.aggregation, config.top_k, config.temperature
+    return aggregate(semantic, agg, k, t), None if lexical is None else aggregate(lexical, agg, k, t)

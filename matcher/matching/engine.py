@@ -1,10 +1,10 @@
 """The matching engine: affinity of any complementary pair, ranked suggestions, and candidate edges for solvers.
 
 Ranking is exact for the exact index: one pass computes every unit of the target role's similarity with the
-participant's units; candidates are then scored in order of their best similarity until the k-th best combined score
-beats the best score any remaining candidate could reach (its semantic score is bounded by its best similarity,
-structured components by 1). An approximate (HNSW) index retrieves candidates instead, widening the search until
-no unretrieved participant could enter the top k.
+participant's units (and one sparse product their TF-IDF cosines); candidates are then scored in order of the best
+score they could reach (semantic and lexical scores are bounded by their best single similarity, structured
+components by 1) until the k-th best combined score beats the next bound. An approximate (HNSW) index retrieves
+candidates instead, widening the search until no unretrieved participant could enter the top k.
 
 Example
 -------
@@ -24,7 +24,7 @@ import bisect
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -32,13 +32,14 @@ from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import COMPLEMENTARY, Event, Participant, Role
 from matcher.language import detect
-from matcher.matching.affinity import AffinityConfig, Component, aggregate, combine, components, sector_fit
-from matcher.matching.explain import BestMatch, Explanation
+from matcher.matching.affinity import AffinityConfig, Component, PairSims, channel_scores, combine, components
+from matcher.matching.explain import Explanation
 from matcher.matching.filters import Exclusion, PairRules
 from matcher.matching.hubness import Hubness
 from matcher.matching.index import IndexKind, best_similarities
+from matcher.matching.lexical import against
 from matcher.matching.profile_index import ProfileIndex
-from matcher.matching.profiles import split_sentences
+from matcher.matching.reasons import Reasons
 
 #: Units fetched per query unit on the first retrieval round of an approximate index (then x4 until no unretrieved
 #: participant can enter the top k).
@@ -82,6 +83,7 @@ class MatchEngine:
         self.config = config
         self.rules = PairRules.from_event(event, strict_stage=config.strict_stage, strict_ticket=config.strict_ticket)
         self.hubness = Hubness.for_model(index, embedder.spec)
+        self.reasons = Reasons(index, embedder, config)
 
     @classmethod
     def build(
@@ -115,12 +117,22 @@ class MatchEngine:
         """The vectors of a participant's text units."""
         return self.index.vectors_of(participant_id)
 
-    def _similarities(self, a: str, b: str) -> np.ndarray:
-        return self.index.vectors_of(a) @ self.index.vectors_of(b).T
+    @property
+    def lexical_on(self) -> bool:
+        """Whether the lexical channel counts (its weight is above 0)."""
+        return self.config.weights.lexical > 0
 
-    def _score(self, a: Participant, b: Participant, sims: np.ndarray) -> tuple[float, tuple[Component, ...]]:
-        semantic = aggregate(sims, self.config.aggregation, self.config.top_k)
-        parts = components(a, b, semantic, self.config, self.hubness.pair(a, b))
+    def _similarities(self, a: Participant, b: Participant) -> PairSims:
+        semantic = self.index.vectors_of(a.id) @ self.index.vectors_of(b.id).T
+        lexical = None
+        if self.lexical_on:
+            snapshot = self.index.lexical(a.role, b.role)
+            lexical = snapshot.similarities(self.index.rows_of(a.id), self.index.rows_of(b.id))
+        return PairSims(semantic, lexical, self.index.docs_of(a.id), self.index.docs_of(b.id))
+
+    def _score(self, a: Participant, b: Participant, sims: PairSims) -> tuple[float, tuple[Component, ...]]:
+        semantic, lexical = channel_scores(sims, self.config)
+        parts = components(a, b, semantic, self.config, self.hubness.pair(a, b), lexical)
         return combine(parts), parts
 
     def pair(self, a_id: str, b_id: str, *, explain: bool = True) -> PairScore:
@@ -129,7 +141,7 @@ class MatchEngine:
         reason = self.rules.exclusion(a, b)
         if reason is not None:
             return PairScore(a_id, b_id, None, reason, None)
-        sims = self._similarities(a_id, b_id)
+        sims = self._similarities(a, b)
         score, parts = self._score(a, b, sims)
         return PairScore(a_id, b_id, score, None, self._explain(a, b, sims, score, parts) if explain else None)
 
@@ -160,17 +172,22 @@ class MatchEngine:
             return self._ranked_dense(me, role, k, queries, upper)
         return self._ranked_retrieved(me, role, k, queries, upper)
 
-    def _upper(self, mine: Role, theirs: Role) -> Callable[[float], float]:
-        """The best score a candidate with a given semantic similarity could reach (structured components at 1)."""
+    def _upper(self, mine: Role, theirs: Role) -> Bound:
+        """The best score a candidate with given best semantic and lexical similarities could reach (structured
+        components at 1); works on numbers and on arrays alike."""
         w = self.config.weights
         # Only the components that can apply to this pair of roles can lift a candidate's score.
         investor_pair = Role.INVESTOR in (mine, theirs)
         structured = w.sectors + ((w.stage + w.ticket + w.activity) if investor_pair else 0.0)
-        total = w.semantic + structured
+        lexical_weight = w.lexical if self.lexical_on else 0.0
+        total = w.semantic + lexical_weight + structured
 
-        def upper(semantic: float) -> float:
-            semantic = max(0.0, min(1.0, semantic + SLACK))
-            return (w.semantic * semantic + structured) / total if total > 0 else 1.0
+        def upper(semantic: Any, lexical: Any) -> Any:
+            if total <= 0:
+                return np.ones_like(semantic) if isinstance(semantic, np.ndarray) else 1.0
+            semantic = np.clip(semantic + SLACK, 0.0, 1.0)
+            lexical = np.clip(lexical + SLACK, 0.0, 1.0)
+            return (w.semantic * semantic + lexical_weight * lexical + structured) / total
 
         return upper
 
@@ -179,59 +196,86 @@ class MatchEngine:
         other = self.event.by_id.get(owner)
         return None if other is None or self.rules.exclusion(me, other) is not None else other
 
-    def _scored(self, me: Participant, other: Participant, sims: np.ndarray) -> Ranked:
+    def _scored(self, me: Participant, other: Participant, sims: PairSims) -> Ranked:
         """The exact score of a candidate from its unit similarities (computed as :meth:`pair` does)."""
         score, parts = self._score(me, other, sims)
         return score, other, sims, parts
 
-    def _ranked_dense(
-        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
-    ) -> list[Ranked]:
-        """Exact top ``k`` from one pass over every unit of ``role``: owners in order of their best similarity,
-        scored exactly until the k-th score beats what the next owner could reach."""
+    def _ranked_dense(self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Bound) -> list[Ranked]:
+        """Exact top ``k`` from one pass over every unit of ``role``: owners in order of the best score they could
+        reach, scored exactly until the k-th score beats what the next owner could reach."""
         snapshot = self.index.dense(role)
         if not snapshot.owners:
             return []
         best = best_similarities(snapshot.vectors, queries)
+        lexical = None
+        best_lexical: np.ndarray | float = 0.0
+        if self.lexical_on:
+            terms = self.index.lexical(me.role, role)
+            lexical = against(terms.select(self.index.rows_of(me.id)), terms.select(snapshot.rows))
+            best_lexical = lexical.max(axis=0)
         if len(best) > len(snapshot.owners):
             best = np.maximum.reduceat(best, snapshot.starts)
+            if lexical is not None:
+                best_lexical = np.maximum.reduceat(best_lexical, snapshot.starts)
+        bounds = upper(best, best_lexical)
+        my_docs = self.index.docs_of(me.id)
         ranked: list[Ranked] = []
-        for i in _descending(best):
-            if len(ranked) >= k and ranked[k - 1][0] > upper(float(best[i])):
+        for i in _descending(bounds):
+            if len(ranked) >= k and ranked[k - 1][0] > bounds[i]:
                 break  # no owner left can enter the top k
             other = self._allowed(me, snapshot.owners[i])
             if other is not None:
-                bisect.insort(ranked, self._scored(me, other, queries @ snapshot.block(i).T), key=_rank_key)
+                span = snapshot.span(i)
+                sims = PairSims(
+                    queries @ snapshot.vectors[span].T,
+                    None if lexical is None else lexical[:, span],
+                    my_docs,
+                    snapshot.docs[span],
+                )
+                bisect.insort(ranked, self._scored(me, other, sims), key=_rank_key)
                 del ranked[k:]
         return ranked
 
-    def _ranked_retrieved(
-        self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Callable[[float], float]
-    ) -> list[Ranked]:
+    def _ranked_retrieved(self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Bound) -> list[Ranked]:
         """Top ``k`` from the (approximate) faiss index, widened until no unretrieved owner can enter it."""
         fetch = FIRST_FETCH
         seen: set[str] = set()
-        # heap of (-best similarity, owner, participant, unit similarities) of the allowed owners retrieved so far
-        pending: list[tuple[float, str, Participant, np.ndarray]] = []
+        # heap of (-best reachable score, owner, participant, similarities) of the allowed owners retrieved so far
+        pending: list[tuple[float, str, Participant, PairSims]] = []
         ranked: list[Ranked] = []
+        lexical_ceiling = self._lexical_ceiling(me, role)
         while True:
             sims, labels, size = self.index.search(role, queries, fetch)
             for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
                 seen.add(owner)
                 other = self._allowed(me, owner)
                 if other is not None:
-                    pair_sims = queries @ self.index.vectors_of(owner).T
-                    heapq.heappush(pending, (-float(pair_sims.max(initial=-np.inf)), owner, other, pair_sims))
+                    pair_sims = self._similarities(me, other)
+                    reach = upper(
+                        float(pair_sims.semantic.max(initial=-np.inf)),
+                        0.0 if pair_sims.lexical is None else float(pair_sims.lexical.max(initial=0.0)),
+                    )
+                    heapq.heappush(pending, (-float(reach), owner, other, pair_sims))
             complete = fetch >= size or sims.shape[1] == 0
             # Any participant not retrieved yet has semantic <= the last similarity fetched for every query unit.
             ceiling = -np.inf if complete else float(sims[:, -1].max())
-            while pending and not (len(ranked) >= k and ranked[k - 1][0] > upper(-pending[0][0])):
+            while pending and not (len(ranked) >= k and ranked[k - 1][0] > -pending[0][0]):
                 _, _, other, pair_sims = heapq.heappop(pending)
                 bisect.insort(ranked, self._scored(me, other, pair_sims), key=_rank_key)
                 del ranked[k:]
-            if complete or (len(ranked) >= k and ranked[k - 1][0] > upper(ceiling)):
+            if complete or (len(ranked) >= k and ranked[k - 1][0] > upper(ceiling, lexical_ceiling)):
                 return ranked
             fetch = min(size, fetch * 4)
+
+    def _lexical_ceiling(self, me: Participant, role: Role) -> float:
+        """The best TF-IDF cosine of ``me`` with any unit of ``role`` (0 when the lexical channel is off)."""
+        if not self.lexical_on:
+            return 0.0
+        terms = self.index.lexical(me.role, role)
+        mine = self.index.rows_of(me.id)
+        others = np.setdiff1d(terms.rows, mine)
+        return float(against(terms.select(mine), terms.select(others)).max(initial=0.0))
 
     def edges(self, left: Role, right: Role, top_n: int) -> tuple[tuple[str, str, float], ...]:
         """Candidate edges (left id, right id, affinity): the ``top_n`` best allowed ``right`` per ``left``."""
@@ -244,38 +288,15 @@ class MatchEngine:
         self,
         a: Participant,
         b: Participant,
-        sims: np.ndarray,
+        sims: PairSims,
         score: float,
         parts: tuple[Component, ...],
     ) -> Explanation:
-        _, shared = sector_fit(a, b)
-        best = None
-        languages: tuple[str, str] | None = None
-        if sims.size:
-            i, j = divmod(int(sims.argmax()), sims.shape[1])
-            own = self.index.unit(int(self.index.rows_of(a.id)[i]))
-            other = self.index.unit(int(self.index.rows_of(b.id)[j]))
-            own_text, other_text, similarity = self._best_sentences(own.text, other.text, float(sims[i, j]))
-            best = BestMatch(own.source, own_text, other.source, other_text, similarity)
-            own_lang, other_lang = detect(own.text), detect(other.text)
-            if own_lang and other_lang and own_lang != other_lang:
-                languages = (own_lang, other_lang)
-        return Explanation(score=score, components=parts, shared_sectors=shared, best_match=best, languages=languages)
-
-    def _best_sentences(self, own: str, other: str, unit_similarity: float) -> tuple[str, str, float]:
-        left, right = _sentences(own) or (own,), _sentences(other) or (other,)
-        if len(left) == 1 and len(right) == 1:
-            return left[0], right[0], unit_similarity
-        vectors = self.embedder.embed([*left, *right]).vectors
-        sims = vectors[: len(left)] @ vectors[len(left) :].T
-        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
-        return left[int(i)], right[int(j)], float(sims[i, j])
+        return self.reasons.explain(a, b, sims, score, parts)
 
 
-#: The sentences of a unit text, remembered: explanations split the same texts again and again.
-_sentences = lru_cache(maxsize=100_000)(split_sentences)
-
-Ranked = tuple[float, Participant, np.ndarray, tuple[Component, ...]]
+Ranked = tuple[float, Participant, PairSims, tuple[Component, ...]]
+Bound = Callable[[Any, Any], Any]
 
 
 def _rank_key(item: Ranked) -> tuple[float, str]:

@@ -22,6 +22,16 @@ class BestMatch:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """A document of one side (``yours`` or ``theirs``) that took part in the pair's best document pairs, with the
+    best document-pair similarity it has (semantic and lexical blended at their weights)."""
+
+    side: str
+    source: str
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Explanation:
     score: float
     components: tuple[Component, ...]
@@ -29,6 +39,8 @@ class Explanation:
     best_match: BestMatch | None
     #: The languages (ISO 639-1) of the two best-matching texts, set only when they differ.
     languages: tuple[str, str] | None = None
+    #: The documents of each side that weighed most, best first per side.
+    documents: tuple[Contribution, ...] = ()
 
     @cached_property
     def text(self) -> str:
@@ -40,6 +52,13 @@ class Explanation:
         text = f"score {self.score:.2f} = " + ", ".join(parts) + "."
         if self.shared_sectors:
             text += f" Shared sectors: {', '.join(self.shared_sectors)}."
+        sides = [
+            f"{side} " + ", ".join(f"{c.source} ({c.similarity:.2f})" for c in self.documents if c.side == side)
+            for side in ("yours", "theirs")
+            if any(c.side == side for c in self.documents)
+        ]
+        if sides:
+            text += " Documents that weighed most: " + "; ".join(sides) + "."
         if self.best_match is not None:
             m = self.best_match
             text += (
@@ -58,6 +77,7 @@ class Explanation:
         data = _fields(self)
         data["components"] = tuple(_fields(c) for c in self.components)
         data["best_match"] = None if self.best_match is None else _fields(self.best_match)
+        data["documents"] = tuple(_fields(c) for c in self.documents)
         data["text"] = self.text
         return data
 

@@ -11,6 +11,9 @@ Rows are labels: a unit's row number in the vector store is its faiss label. Rem
 
 :meth:`ProfileIndex.dense` hands out a read-only snapshot of one role's live vectors, grouped by owner, for exact
 ranking in one pass over every vector; it is rebuilt lazily after a change of that role.
+
+Every unit's terms are counted when it enters the index; :meth:`ProfileIndex.lexical` hands out the TF-IDF snapshot
+of a pair of roles (:mod:`matcher.matching.lexical`), also rebuilt lazily after a change of either role.
 """
 
 from __future__ import annotations
@@ -27,21 +30,24 @@ import numpy as np
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.event.schema import Event, Participant, Role
 from matcher.matching.index import IndexKind, VectorIndex
-from matcher.matching.profiles import TextUnit, split_sentences, units_of
+from matcher.matching.lexical import Encoded, LexicalSnapshot, Terms
+from matcher.matching.profiles import MAX_WORDS, TextUnit, split_sentences, units_of
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def fingerprint(model_key: str, units: Sequence[TextUnit], kind: IndexKind | None) -> str:
     digest = hashlib.sha256(f"{_FORMAT}\0{model_key}\0{kind}".encode())
     for unit in units:
-        digest.update(f"\0{unit.owner}\0{unit.source}\0{unit.text}".encode())
+        digest.update(f"\0{unit.owner}\0{unit.source}\0{unit.doc}\0{unit.text}".encode())
     return digest.hexdigest()
 
 
-def event_units(event: Event) -> tuple[TextUnit, ...]:
+def event_units(event: Event, max_words: int = MAX_WORDS) -> tuple[TextUnit, ...]:
     """All units of an event, participant by participant, in participant order."""
-    return tuple(u for p in event.participants for u in units_of(p, event.documents_of.get(p.id, ())))
+    return tuple(
+        u for p in event.participants for u in units_of(p, event.documents_of.get(p.id, ()), max_words=max_words)
+    )
 
 
 def texts_to_embed(units: Sequence[TextUnit], sentences: bool = True) -> list[str]:
@@ -54,30 +60,38 @@ def texts_to_embed(units: Sequence[TextUnit], sentences: bool = True) -> list[st
 class RoleMatrix:
     """One role's live unit vectors as one read-only matrix, each owner's units in consecutive rows.
 
-    ``owners[i]``'s units are rows ``starts[i]:starts[i + 1]`` of ``vectors`` (the last one runs to the end).
+    ``owners[i]``'s units are rows ``starts[i]:starts[i + 1]`` of ``vectors`` (the last one runs to the end);
+    ``rows`` are their index rows and ``docs`` their document numbers, in the same order.
     """
 
     vectors: np.ndarray
     starts: np.ndarray
     owners: tuple[str, ...]
+    rows: np.ndarray
+    docs: np.ndarray
 
     @classmethod
-    def of(cls, blocks: Sequence[tuple[str, np.ndarray]], dimension: int) -> RoleMatrix:
-        """The snapshot of ``(owner, vectors)`` blocks, in that order (owners without units are left out)."""
-        kept = [(owner, vectors) for owner, vectors in blocks if len(vectors)]
-        sizes = np.array([len(v) for _, v in kept], dtype=np.int64)
+    def of(cls, blocks: Sequence[tuple[str, np.ndarray]], vectors: np.ndarray, docs: np.ndarray) -> RoleMatrix:
+        """The snapshot of ``(owner, rows)`` blocks of ``vectors``, in that order (owners without units left out)."""
+        kept = [(owner, rows) for owner, rows in blocks if len(rows)]
+        sizes = np.array([len(r) for _, r in kept], dtype=np.int64)
         starts = np.zeros(len(kept), dtype=np.int64)
         np.cumsum(sizes[:-1], out=starts[1:])
-        matrix = np.concatenate([v for _, v in kept]) if kept else np.zeros((0, dimension), np.float32)
-        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        for array in (matrix, starts):
+        rows = np.concatenate([r for _, r in kept]) if kept else np.zeros(0, np.int64)
+        matrix = np.ascontiguousarray(vectors[rows], dtype=np.float32)
+        doc_of = np.ascontiguousarray(docs[rows])
+        for array in (matrix, starts, rows, doc_of):
             array.flags.writeable = False
-        return cls(matrix, starts, tuple(owner for owner, _ in kept))
+        return cls(matrix, starts, tuple(owner for owner, _ in kept), rows, doc_of)
+
+    def span(self, i: int) -> slice:
+        """Where ``owners[i]``'s units are in the snapshot."""
+        end = int(self.starts[i + 1]) if i + 1 < len(self.starts) else len(self.vectors)
+        return slice(int(self.starts[i]), end)
 
     def block(self, i: int) -> np.ndarray:
         """The unit vectors of ``owners[i]``."""
-        end = int(self.starts[i + 1]) if i + 1 < len(self.starts) else len(self.vectors)
-        return self.vectors[int(self.starts[i]) : end]
+        return self.vectors[self.span(i)]
 
 
 class ProfileIndex:
@@ -92,9 +106,13 @@ class ProfileIndex:
         self._vectors = np.zeros((0, dimension), dtype=np.float32)
         self._size = 0
         self._units: list[TextUnit | None] = []
+        self._docs = np.zeros(0, dtype=np.int32)
         self._rows: dict[str, np.ndarray] = {}
         self._role: dict[str, Role] = {}
         self._dense: dict[Role, RoleMatrix] = {}
+        self._terms = Terms()
+        self._encoded: list[Encoded | None] = []
+        self._lexical: dict[frozenset[Role], LexicalSnapshot] = {}
         self.by_role: dict[Role, VectorIndex] = {
             role: VectorIndex.empty(dimension, kind or IndexKind.EXACT) for role in Role
         }
@@ -107,12 +125,14 @@ class ProfileIndex:
         kind: IndexKind | None = None,
         *,
         sentences: bool = True,
+        max_words: int = MAX_WORDS,
     ) -> tuple[ProfileIndex, EmbedStats]:
         """Embed every unit (through the cache) and index each role's units.
 
         With ``sentences``, the sentences of every unit are embedded too, so explanations never need the model.
+        ``max_words`` is the length above which a text is split into passages.
         """
-        units = event_units(event)
+        units = event_units(event, max_words)
         embedded = embedder.embed(texts_to_embed(units, sentences))
         vectors = embedded.vectors[: len(units)]
         dim = vectors.shape[1] if len(units) else (embedder.spec.dimension or 384)
@@ -126,6 +146,9 @@ class ProfileIndex:
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32).copy()
         self._size = len(units)
         self._units = list(units)
+        self._docs = np.array([u.doc for u in units], dtype=np.int32)
+        self._encoded = [self._terms.encode(u.text) for u in units]
+        self._lexical = {}
         grouped: dict[str, list[int]] = {}
         for row, unit in enumerate(units):
             grouped.setdefault(unit.owner, []).append(row)
@@ -198,9 +221,36 @@ class ProfileIndex:
         with self._lock:
             found = self._dense.get(role)
             if found is None:
-                blocks = [(o, self._vectors[rows]) for o, rows in self._rows.items() if self._role.get(o) is role]
-                found = self._dense[role] = RoleMatrix.of(blocks, self.dimension)
+                blocks = [(o, rows) for o, rows in self._rows.items() if self._role.get(o) is role]
+                found = self._dense[role] = RoleMatrix.of(blocks, self._vectors, self._docs)
             return found
+
+    def docs_of(self, owner: str) -> np.ndarray:
+        """The document number of each of the owner's units, in the order of :meth:`vectors_of`."""
+        with self._lock:
+            return self._docs[self.rows_of(owner)]
+
+    def lexical(self, a: Role, b: Role) -> LexicalSnapshot:
+        """The TF-IDF snapshot of the live units of roles ``a`` and ``b``, fitted on them (rebuilt after a change)."""
+        key = frozenset((a, b))
+        with self._lock:
+            found = self._lexical.get(key)
+            if found is None:
+                encoded = [
+                    (int(row), *enc)
+                    for owner, rows in self._rows.items()
+                    if self._role.get(owner) in key
+                    for row in rows.tolist()
+                    if (enc := self._encoded[row]) is not None
+                ]
+                found = self._lexical[key] = LexicalSnapshot.of(encoded, len(self._terms))
+            return found
+
+    def _changed(self, role: Role) -> None:
+        self._dense.pop(role, None)
+        for key in [k for k in self._lexical if role in k]:
+            del self._lexical[key]
+        self.fingerprint = ""
 
     # -- changing ------------------------------------------------------------------------------------------------
 
@@ -216,15 +266,20 @@ class ProfileIndex:
                 grown = np.zeros((max(needed, 2 * len(self._vectors), 64), self.dimension), dtype=np.float32)
                 grown[:start] = self._vectors[:start]
                 self._vectors = grown
+            if needed > len(self._docs):
+                docs = np.zeros(max(needed, 2 * len(self._docs), 64), dtype=np.int32)
+                docs[:start] = self._docs[:start]
+                self._docs = docs
             rows = np.arange(start, needed, dtype=np.int64)
             self._vectors[rows] = vectors
+            self._docs[rows] = [u.doc for u in units]
             self._units.extend(units)
+            self._encoded.extend(self._terms.encode(u.text) for u in units)
             self._size = needed
             self._rows[participant.id] = rows
             self._role[participant.id] = participant.role
             self.by_role[participant.role].add(self._vectors[rows], rows)
-            self._dense.pop(participant.role, None)
-            self.fingerprint = ""
+            self._changed(participant.role)
 
     def remove(self, owner: str) -> bool:
         """Erase a participant's vectors and index entries; ``False`` when it had none."""
@@ -234,11 +289,11 @@ class ProfileIndex:
             if rows is None or role is None:
                 return False
             self.by_role[role].remove(rows)
-            self._dense.pop(role, None)
             self._vectors[rows] = 0.0
             for r in rows.tolist():
                 self._units[r] = None
-            self.fingerprint = ""
+                self._encoded[r] = None
+            self._changed(role)
             return True
 
     # -- persistence ---------------------------------------------------------------------------------------------
@@ -247,7 +302,7 @@ class ProfileIndex:
         with self._lock:
             directory.mkdir(parents=True, exist_ok=True)
             np.save(directory / "vectors.npy", self._vectors[: self._size])
-            units = [None if u is None else [u.owner, u.source, u.text] for u in self._units]
+            units = [None if u is None else [u.owner, u.source, u.text, u.doc] for u in self._units]
             (directory / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
             for role, index in self.by_role.items():
                 index.save(directory / role.value)
@@ -278,6 +333,8 @@ class ProfileIndex:
         index._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         index._size = len(raw)
         index._units = [None if r is None else TextUnit(*r) for r in raw]
+        index._docs = np.array([0 if u is None else u.doc for u in index._units], dtype=np.int32)
+        index._encoded = [None if u is None else index._terms.encode(u.text) for u in index._units]
         grouped: dict[str, list[int]] = {}
         for row, unit in enumerate(index._units):
             if unit is not None:

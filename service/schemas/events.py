@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, Strict
 
 from matcher.event.schema import Identifier
-from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
+from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation, PassageReduce
 from service.schemas.common import Body
 
 
@@ -20,6 +20,7 @@ class Weights(Body):
     stage: float = Field(default=0.10, ge=0.0, le=100.0)
     ticket: float = Field(default=0.05, ge=0.0, le=100.0)
     activity: float = Field(default=1.00, ge=0.0, le=100.0)
+    lexical: float = Field(default=AffinityWeights().lexical, ge=0.0, le=100.0, description="TF-IDF channel.")
 
 
 class EventSettings(Body):
@@ -31,8 +32,10 @@ class EventSettings(Body):
         max_length=300,
         description="A registered model name; default: the registry's default.",
     )
-    aggregation: Annotated[Aggregation, Strict(False)] = Aggregation.MAX
-    top_k: int = Field(default=3, ge=1, le=50, description="Units averaged by the topk-mean aggregation.")
+    aggregation: Annotated[Aggregation, Strict(False)] = AffinityConfig().aggregation
+    top_k: int = Field(default=3, ge=1, le=50, description="Document pairs averaged by the topk-mean aggregation.")
+    temperature: float = Field(default=0.1, gt=0.0, le=10.0, description="Temperature of the lse aggregation.")
+    passages: Annotated[PassageReduce, Strict(False)] = AffinityConfig().passages
     weights: Weights = Field(default_factory=Weights)
     strict_stage: bool = False
     strict_ticket: bool = False
@@ -53,6 +56,8 @@ class EventSettings(Body):
             weights=AffinityWeights(**self.weights.model_dump()),
             aggregation=self.aggregation,
             top_k=self.top_k,
+            temperature=self.temperature,
+            passages=self.passages,
             strict_stage=self.strict_stage,
             strict_ticket=self.strict_ticket,
             activity_saturation=self.activity_saturation,

@@ -143,3 +143,28 @@ def test_end_to_end_on_the_fixture(
     table = capsys.readouterr().out
     assert any(line.split()[:2] == ["engine", "d_20_1"] for line in table.splitlines() if line.strip())
     assert "average" in table and "SPECTER2 0.22" in table
+
+
+def test_ratings_in_quarter_steps_load_and_out_of_range_ones_are_named(tmp_path: Path) -> None:
+    """The real evaluations.csv writes ratings as 1.0, 4.5, 3.25...: any number from 1 to 5 is a rating."""
+    path = tmp_path / "evaluations.csv"
+    row = "\t".join(["a", "x1", "x2", "x3", *[""] * 7, "1.0", "4.5", "3.25", *[""] * 7])
+    path.write_text("\n".join([HEADER, row]) + "\n", encoding="utf-8")
+    assert [r.expertise for r in load_ratings(path)] == [1.0, 4.5, 3.25]
+    for bad in ("5.5", "0", "nan"):
+        path.write_text("\n".join([HEADER, row.replace("3.25", bad)]) + "\n", encoding="utf-8")
+        with pytest.raises(InvalidInput) as caught:
+            load_ratings(path)
+        assert f"{path}:2:Expertise3: '{bad}' is not an expertise rating; write a number from 1 to 5" in str(
+            caught.value
+        )
+
+
+def test_the_development_fixture_has_quarter_steps_and_hard_pairs() -> None:
+    data = load_dataset(FIXTURE.parent / "expertise-dev")
+    assert len(data.participants) == 21 and len(data.sets) == 2
+    assert any(r.expertise % 1 for r in data.ratings)
+    for own in ({r.expertise for r in data.ratings if r.participant == p} for p in data.participants):
+        assert len({e for e in own if e >= 4}) >= 2  # hard pairs for everyone
+    task = task_of(data, data.sets[0])
+    assert min(len(papers) for papers in task.archives.values()) >= 12

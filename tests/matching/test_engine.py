@@ -60,8 +60,9 @@ def test_an_approximate_index_retrieves_the_same_suggestions(sample_event: Event
             assert [s for _, s in got] == pytest.approx([s for _, s in expected])
 
 
-def test_topk_mean_aggregation_also_exact(sample_event: Event, embedder: Embedder) -> None:
-    engine = MatchEngine.build(sample_event, embedder, AffinityConfig(aggregation=Aggregation.TOPK_MEAN))
+@pytest.mark.parametrize("aggregation", list(Aggregation))
+def test_every_aggregation_ranks_exactly(sample_event: Event, embedder: Embedder, aggregation: Aggregation) -> None:
+    engine = MatchEngine.build(sample_event, embedder, AffinityConfig(aggregation=aggregation))
     for mentor in sample_event.with_role(Role.MENTOR)[::10]:
         got = [s.id for s in engine.suggest(mentor.id, Role.STARTUP, 10, explain=False)]
         assert got == [i for i, _ in brute_force(engine, mentor.id, Role.STARTUP)[:10]]
@@ -142,14 +143,14 @@ def test_explanations_name_components_sectors_and_best_texts(tiny_event: Event, 
     explanation = best.explanation
     assert explanation is not None
     assert explanation.shared_sectors == ("audio",)
-    assert {c.name for c in explanation.components} == {"semantic", "sectors"}
+    assert {c.name for c in explanation.components} == {"semantic", "lexical", "sectors"}
     match = explanation.best_match
     assert match is not None
     assert match.own_text in tiny_event.by_id["s1"].description
     assert match.other_source.startswith("document") or match.other_text in tiny_event.by_id["m1"].description
     investor = engine.suggest("s1", Role.INVESTOR, 1)[0].explanation
     assert investor is not None
-    assert {c.name for c in investor.components} == {"semantic", "sectors", "stage", "ticket"}
+    assert {c.name for c in investor.components} == {"semantic", "lexical", "sectors", "stage", "ticket"}
     assert "shared sectors: audio" in investor.text.lower() and "stage 1.00" in investor.text
 
 

@@ -1,0 +1,108 @@
+"""The lexical channel: TF-IDF cosine over the same text units as the embeddings, fitted per event and role pair.
+
+Embeddings blur rare technical terms (a codec, a standard, a regulation) into their neighbourhood; word statistics
+keep them: a term few profiles use weighs much, one most profiles use weighs nothing. The statistics are fitted on
+the units of the two roles of a pair (a startup's text against the mentors' is weighted by how rare each term is
+among startups and mentors of this event), so the same pair scores the same whichever side asks.
+
+Tokens come from scikit-learn's analyser (lower case, accents stripped, words of two or more letters or digits),
+counted once per unit when the unit enters the index; a snapshot turns the counts of two roles into sublinear,
+smoothed TF-IDF rows of unit length (scikit-learn's ``TfidfTransformer``), after dropping terms that more than
+``MAX_DF`` of the units use (function words in any language, the event's common vocabulary). Snapshots are
+rebuilt lazily after a change, from the stored counts: no text is tokenised twice.
+
+Example
+-------
+>>> terms = Terms()
+>>> texts = ["H.266 VVC encoder for live sport", "AV1 and VVC encoders", "Fashion resale marketplace", "x y z"]
+>>> snapshot = LexicalSnapshot.of([(row, *terms.encode(t)) for row, t in enumerate(texts)], len(terms))
+>>> sims = snapshot.similarities(np.array([0]), np.array([1, 2]))
+>>> bool(sims[0, 0] > 0.0), float(sims[0, 1])
+(True, 0.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+#: Terms used by more than this share of a snapshot's units carry no weight (applied from ``MIN_UNITS_FOR_DF`` up).
+MAX_DF = 0.5
+#: Below this many units a share says nothing (two units sharing "the" would drop it).
+MIN_UNITS_FOR_DF = 20
+
+Encoded = tuple[np.ndarray, np.ndarray]  # term ids (unique, int32) and their counts (float32)
+
+
+class Terms:
+    """A growing vocabulary: each text becomes its term ids and counts (new terms get the next ids)."""
+
+    def __init__(self) -> None:
+        self._analyse = CountVectorizer(strip_accents="unicode", lowercase=True).build_analyzer()
+        self.vocabulary: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.vocabulary)
+
+    def encode(self, text: str) -> Encoded:
+        counts: dict[int, int] = {}
+        for token in self._analyse(text):
+            term = self.vocabulary.setdefault(token, len(self.vocabulary))
+            counts[term] = counts.get(term, 0) + 1
+        ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        return ids, np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+
+
+class LexicalSnapshot:
+    """Unit-length TF-IDF rows of a set of index rows (sorted), fitted on exactly those rows."""
+
+    def __init__(self, rows: np.ndarray, matrix: sparse.csr_matrix) -> None:
+        self.rows = rows
+        self.matrix = matrix
+
+    @classmethod
+    def of(cls, encoded: Sequence[tuple[int, np.ndarray, np.ndarray]], vocabulary: int) -> LexicalSnapshot:
+        """The snapshot of ``(row, term ids, counts)`` triples (any order) over a vocabulary of that size."""
+        ordered = sorted(encoded, key=lambda item: item[0])
+        rows = np.array([row for row, _, _ in ordered], dtype=np.int64)
+        lengths = np.array([len(ids) for _, ids, _ in ordered], dtype=np.int64)
+        indptr = np.zeros(len(ordered) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        indices = np.concatenate([ids for _, ids, _ in ordered]) if ordered else np.zeros(0, np.int32)
+        data = np.concatenate([c for _, _, c in ordered]) if ordered else np.zeros(0, np.float32)
+        counts = sparse.csr_matrix((data, indices, indptr), shape=(len(ordered), max(1, vocabulary)))
+        if len(ordered) >= MIN_UNITS_FOR_DF:
+            df = np.bincount(indices, minlength=counts.shape[1])
+            common = np.flatnonzero(df > MAX_DF * len(ordered))
+            if len(common):
+                keep = np.ones(counts.shape[1], dtype=np.float32)
+                keep[common] = 0.0
+                counts = sparse.csr_matrix(counts @ sparse.diags(keep))
+                counts.eliminate_zeros()
+        matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts) if len(ordered) else counts
+        return cls(rows, sparse.csr_matrix(matrix, dtype=np.float32))
+
+    def positions(self, rows: np.ndarray) -> np.ndarray:
+        """Where index rows are in this snapshot (every row must be in it)."""
+        found = np.searchsorted(self.rows, rows)
+        if len(rows) and (found.max() >= len(self.rows) or not np.array_equal(self.rows[found], rows)):
+            raise KeyError("a row is not in this lexical snapshot")
+        return found
+
+    def select(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """The TF-IDF rows of these index rows, in that order."""
+        return self.matrix[self.positions(np.asarray(rows, dtype=np.int64))]
+
+    def similarities(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """The cosine of every row of ``rows_a`` with every row of ``rows_b`` (dense, float32)."""
+        return against(self.select(rows_a), self.select(rows_b))
+
+
+def against(queries: sparse.csr_matrix, candidates: sparse.csr_matrix) -> np.ndarray:
+    """Dense cosine matrix of two sets of unit-length TF-IDF rows."""
+    if queries.shape[0] == 0 or candidates.shape[0] == 0:
+        return np.zeros((queries.shape[0], candidates.shape[0]), dtype=np.float32)
+    return np.asarray((queries @ candidates.T).toarray(), dtype=np.float32)

@@ -1,0 +1,174 @@
+"""Explanations that point at what drove a score: the documents that weighed most, and the sentences within them.
+
+A pair's score aggregates document-to-document similarities, so its explanation names the two or three documents of
+each side that took part in the best document pairs (semantic and lexical similarity blended at their weights), and
+within those pairs the best-matching pair of sentences.
+
+A sentence that matches everyone ("We are raising EUR 1.2M and want introductions...") is no reason to meet anyone.
+So sentence pairs are compared by their similarity less the genericness of both sentences: a sentence's genericness
+towards a role is the share of that role's units it is close to (among at most ``POOL`` of them, evenly spread over
+the role; close meaning above the ``CLOSE_QUANTILE`` of the role's unit-to-unit similarities, so the threshold suits
+every model's scale). On the sample event, Reelwright's "We are raising EUR 1.2M and want introductions..." is close
+to about a fifth of the mentors, its scheduling sentence to almost none. The explanation shows the raw similarity of
+the chosen pair.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from matcher.embed.embedder import Embedder
+from matcher.event.schema import Participant, Role
+from matcher.language import detect
+from matcher.matching.affinity import AffinityConfig, Component, PairSims, runs, sector_fit
+from matcher.matching.explain import BestMatch, Contribution, Explanation
+from matcher.matching.profile_index import ProfileIndex
+from matcher.matching.profiles import split_sentences
+
+#: Document pairs an explanation looks into, and documents it names per side.
+TOP_DOCUMENTS = 3
+#: Units of a role a sentence's genericness is measured against (evenly spread over the role).
+POOL = 1024
+#: Sentences whose genericness is remembered (per role).
+REMEMBERED = 50_000
+#: A sentence is close to a unit when their similarity is above this quantile of the role's unit-to-unit ones.
+CLOSE_QUANTILE = 0.9
+#: Fewer units than this say nothing about genericness.
+MIN_POOL = 8
+
+
+class Reasons:
+    """Builds explanations for one engine; remembers sentence genericness (the index must not change meanwhile:
+    the engine that owns this object is rebuilt after every change)."""
+
+    def __init__(self, index: ProfileIndex, embedder: Embedder, config: AffinityConfig) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self._lock = threading.Lock()
+        self._generic: dict[tuple[str, Role], float] = {}
+        self._pools: dict[Role, tuple[np.ndarray, float]] = {}
+
+    def explain(
+        self, a: Participant, b: Participant, sims: PairSims, score: float, parts: tuple[Component, ...]
+    ) -> Explanation:
+        _, shared = sector_fit(a, b)
+        if sims.semantic.size == 0:
+            return Explanation(score=score, components=parts, shared_sectors=shared, best_match=None)
+        blended = self._blended(sims)
+        order = np.argsort(-blended, axis=None, kind="stable")[:TOP_DOCUMENTS]
+        pairs = [divmod(int(flat), blended.shape[1]) for flat in order]
+        rows_a, rows_b = self.index.rows_of(a.id), self.index.rows_of(b.id)
+        runs_a, runs_b = runs(sims.docs_a), runs(sims.docs_b)
+        documents = (
+            *self._contributions("yours", [i for i, _ in pairs], blended.max(axis=1), rows_a, runs_a),
+            *self._contributions("theirs", [j for _, j in pairs], blended.max(axis=0), rows_b, runs_b),
+        )
+        best, languages = self._best_sentences(a, b, pairs, (rows_a, runs_a), (rows_b, runs_b))
+        return Explanation(
+            score=score,
+            components=parts,
+            shared_sectors=shared,
+            best_match=best,
+            languages=languages,
+            documents=documents,
+        )
+
+    def _blended(self, sims: PairSims) -> np.ndarray:
+        """Document-pair similarity as the score weighs it: semantic and lexical at their weights."""
+        semantic, lexical = sims.documents(self.config.passages)
+        w = self.config.weights
+        if lexical is None or w.semantic + w.lexical <= 0:
+            return semantic
+        return (w.semantic * semantic + w.lexical * lexical) / (w.semantic + w.lexical)
+
+    def _contributions(
+        self, side: str, docs: list[int], best: np.ndarray, rows: np.ndarray, starts: np.ndarray
+    ) -> tuple[Contribution, ...]:
+        out: list[Contribution] = []
+        for d in dict.fromkeys(docs):
+            source = self.index.unit(int(rows[starts[d]])).source
+            out.append(Contribution(side, source, float(best[d])))
+        return tuple(out)
+
+    def _best_sentences(
+        self,
+        a: Participant,
+        b: Participant,
+        pairs: list[tuple[int, int]],
+        side_a: tuple[np.ndarray, np.ndarray],
+        side_b: tuple[np.ndarray, np.ndarray],
+    ) -> tuple[BestMatch | None, tuple[str, str] | None]:
+        left = self._sentences(sorted({i for i, _ in pairs}), *side_a)
+        right = self._sentences(sorted({j for _, j in pairs}), *side_b)
+        vectors = self.embedder.embed([s for _, _, s in left] + [s for _, _, s in right]).vectors
+        va, vb = vectors[: len(left)], vectors[len(left) :]
+        sims = va @ vb.T
+        generic_a = self._genericness([s for _, _, s in left], va, b.role)
+        generic_b = self._genericness([s for _, _, s in right], vb, a.role)
+        adjusted = sims - generic_a[:, None] - generic_b[None, :]
+        allowed = np.zeros_like(adjusted, dtype=bool)
+        doc_left, doc_right = np.array([d for d, _, _ in left]), np.array([d for d, _, _ in right])
+        for da, db in pairs:
+            allowed |= (doc_left[:, None] == da) & (doc_right[None, :] == db)
+        adjusted[~allowed] = -np.inf
+        flat = divmod(int(np.argmax(adjusted)), adjusted.shape[1])
+        own, other = left[flat[0]], right[flat[1]]
+        own_unit, other_unit = self.index.unit(own[1]), self.index.unit(other[1])
+        best = BestMatch(own_unit.source, own[2], other_unit.source, other[2], float(sims[flat]))
+        own_lang, other_lang = detect(own_unit.text), detect(other_unit.text)
+        languages = (own_lang, other_lang) if own_lang and other_lang and own_lang != other_lang else None
+        return best, languages
+
+    def _sentences(self, docs: list[int], rows: np.ndarray, starts: np.ndarray) -> list[tuple[int, int, str]]:
+        """``(document, index row, sentence)`` for every sentence of the units of these documents."""
+        out: list[tuple[int, int, str]] = []
+        for d in docs:
+            end = int(starts[d + 1]) if d + 1 < len(starts) else len(rows)
+            for row in rows[int(starts[d]) : end].tolist():
+                text = self.index.unit(row).text
+                out.extend((d, row, s) for s in (split_sentences(text) or (text,)))
+        return out
+
+    def _genericness(self, sentences: list[str], vectors: np.ndarray, towards: Role) -> np.ndarray:
+        """Each sentence's share of the units of ``towards`` it is close to (0 when the role has too few units)."""
+        out = np.zeros(len(sentences), dtype=np.float32)
+        missing = []
+        with self._lock:
+            for k, sentence in enumerate(sentences):
+                found = self._generic.get((sentence, towards))
+                if found is None:
+                    missing.append(k)
+                else:
+                    out[k] = found
+        if not missing:
+            return out
+        pool, close = self._pool(towards)
+        if len(pool) >= MIN_POOL:
+            out[missing] = ((vectors[missing] @ pool.T) > close).mean(axis=1)
+        with self._lock:
+            if len(self._generic) > REMEMBERED:
+                self._generic.clear()
+            for k in missing:
+                self._generic[(sentences[k], towards)] = float(out[k])
+        return out
+
+    def _pool(self, role: Role) -> tuple[np.ndarray, float]:
+        """At most ``POOL`` unit vectors of ``role``, evenly spread, and what counts as close among them: the
+        ``CLOSE_QUANTILE`` of their similarities to each other (so the threshold suits every model's scale)."""
+        with self._lock:
+            found = self._pools.get(role)
+        if found is None:
+            vectors = self.index.dense(role).vectors
+            step = max(1, len(vectors) // POOL)
+            pool = np.ascontiguousarray(vectors[::step][:POOL])
+            close = 1.0
+            if len(pool) >= MIN_POOL:
+                sims = pool @ pool.T
+                close = float(np.quantile(sims[~np.eye(len(pool), dtype=bool)], CLOSE_QUANTILE))
+            found = (pool, close)
+            with self._lock:
+                self._pools[role] = found
+        return found
