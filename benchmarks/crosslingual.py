@@ -35,6 +35,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from matcher.embed import Embedder, MemoryCache, ModelRegistry, ModelSpec, load_backend, load_registry
 from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import Event, Participant, Role
+from matcher.matching.affinity import AffinityConfig
 from matcher.matching.engine import MatchEngine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,14 +117,15 @@ def load_test_set(directory: Path) -> TestSet:
     return TestSet(Event(name="crosslingual", participants=tuple(participants)), truth)
 
 
-def evaluate(spec: ModelSpec, data: TestSet) -> dict[str, object]:
-    """Load the model, embed the event through the engine, rank mentors for every startup; the figures."""
+def evaluate(spec: ModelSpec, data: TestSet, config: AffinityConfig | None = None) -> dict[str, object]:
+    """Load the model, embed the event through the engine, rank mentors for every startup; the figures
+    (engine defaults unless ``config`` is given)."""
     start = time.perf_counter()
     backend = load_backend(spec)
     backend.encode(["warm-up: first-call allocations belong to loading"])
     load_seconds = time.perf_counter() - start
     embedder = Embedder(spec, lambda: backend, MemoryCache())
-    engine, stats = MatchEngine.build_with_stats(data.event, embedder)
+    engine, stats = MatchEngine.build_with_stats(data.event, embedder, config)
     mentors = len(data.event.with_role(Role.MENTOR))
     reciprocal: dict[str, list[float]] = defaultdict(list)
     for startup in data.startups:

@@ -267,13 +267,15 @@ def baseline_scores(task: Task) -> dict[str, Scores]:
 # -- running -----------------------------------------------------------------------------------------------------
 
 
-def run(root: Path, embedder: Embedder) -> dict[str, Any]:
-    """The figures of the engine and the baselines on every set of ``root``."""
+def run(
+    root: Path, embedder: Embedder, variants: Mapping[str, tuple[AffinityConfig, int]] = VARIANTS
+) -> dict[str, Any]:
+    """The figures of the engine (under each of ``variants``, the default first) and the baselines on every set."""
     data = load_dataset(root)
     tasks = [task_of(data, s) for s in data.sets]
     per_method: dict[str, dict[str, Figures]] = defaultdict(dict)
     for task in tasks:
-        for name, scores in {**engine_scores(task, embedder, VARIANTS), **baseline_scores(task)}.items():
+        for name, scores in {**engine_scores(task, embedder, variants), **baseline_scores(task)}.items():
             per_method[name][task.name] = figures(task.ratings, scores)
     engine = per_method[ENGINE]
     return {

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +35,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import numpy as np
 
 from benchmarks.textbaselines import bm25_scores
-from matcher.embed import Embedder, MemoryCache, SqliteCache, load_backend, load_registry
+from matcher.embed import Embedder, MemoryCache, ModelSpec, SqliteCache, load_backend, load_registry
 from matcher.event.schema import Document, Event, Participant, Role
 from matcher.matching.affinity import AffinityConfig, AffinityWeights, Aggregation
 from matcher.matching.engine import MatchEngine
@@ -262,10 +262,17 @@ VARIANTS: dict[str, AffinityConfig] = {
 }
 
 
-def run(data_path: Path, model: str | None, limit: int | None, cache_path: Path | None) -> dict[str, object]:
+def run(
+    data_path: Path,
+    model: str | ModelSpec | None,
+    limit: int | None,
+    cache_path: Path | None,
+    variants: Mapping[str, AffinityConfig] = VARIANTS,
+) -> dict[str, object]:
+    """Recall@10 and MRR of the engine under each of ``variants`` and of the baselines."""
     data = load_dataset(data_path)
     profiles = Profiles(data)
-    spec = load_registry().resolve(model)
+    spec = model if isinstance(model, ModelSpec) else load_registry().resolve(model)
     cache = SqliteCache(cache_path) if cache_path else MemoryCache()
     embedder = Embedder(spec, lambda: load_backend(spec), cache, progress=True)
     ranker = EngineRanker(profiles, embedder)
@@ -276,7 +283,7 @@ def run(data_path: Path, model: str | None, limit: int | None, cache_path: Path 
     for company in queries:
         truth = [profiles.ids[n] for n in company.investors if n in profiles.ids]
         links += len(truth)
-        for name, config in VARIANTS.items():
+        for name, config in variants.items():
             ranks[name] += ranks_of(ranker.rank(company, config), truth, pool)
         for name, order in baseline_rankings(profiles, company).items():
             ranks[name] += ranks_of(order, truth, pool)

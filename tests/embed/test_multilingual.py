@@ -84,7 +84,9 @@ def test_missing_package_says_what_to_install(backend: str) -> None:
         load_backend(spec)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if REGISTRY.resolve(n).backend != "sentence-transformers"])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if REGISTRY.resolve(n).backend not in ("sentence-transformers", "combined")]
+)
 def test_missing_weights_file_is_reported(name: str) -> None:
     spec = REGISTRY.resolve(name)
     broken = ModelSpec(

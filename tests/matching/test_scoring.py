@@ -92,3 +92,17 @@ def test_explanations_name_the_documents_that_weighed_and_skip_boilerplate(
             names = {c.name for c in explanation.components}
             assert {"semantic", "lexical"} <= names
             assert "Documents that weighed most" in explanation.text
+
+
+def test_a_model_with_narrow_cosines_gets_its_lexical_weight_scaled() -> None:
+    from matcher.embed import ModelSpec, load_registry
+    from matcher.matching.affinity import AffinityConfig
+    from matcher.matching.engine import for_model
+
+    config = AffinityConfig()
+    plain = ModelSpec(name="m", backend="sentence-transformers", source={"path": "/m"})
+    assert for_model(config, plain) is config
+    scaled = for_model(config, ModelSpec(name="m", backend="x", source={"path": "/m"}, extra={"lexical_scale": 0.3}))
+    assert scaled.weights.lexical == pytest.approx(0.3 * config.weights.lexical)
+    assert scaled.weights.semantic == config.weights.semantic
+    assert load_registry().resolve("multilingual-e5-small-q4").extra["lexical_scale"] == 0.3
