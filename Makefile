@@ -51,7 +51,7 @@ test: lint typecheck unit bench-quick
 
 # Every benchmark on small instances (< 3 minutes; part of `make test`): results and report in $(STORE)/bench-quick.
 bench-quick: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all --quick --out $(STORE)/bench-quick --expertise-data fixtures/expertise-sample
+	$(BIN)/python -m benchmarks.run_all --quick --out $(STORE)/bench-quick --expertise-data fixtures/expertise-dev
 
 # The full suite, for operators (~10 minutes on 2 cores with warm caches): benchmarks/results/<timestamp>.json + report.
 bench: $(STAMP)

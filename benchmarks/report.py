@@ -230,6 +230,13 @@ def _expertise(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
         ("sets", "loss", "easy accuracy", "hard accuracy"),
         [(f["sets"], f["loss"], f["easy_accuracy"], f["hard_accuracy"])],
     )
+    methods = f.get("methods") or {}
+    if methods:
+        lines += ["", "Every method (the engine's default first, then one setting changed at a time; baselines last):", ""]
+        lines += _table(
+            ("method", "loss", "easy accuracy", "hard accuracy"),
+            [(name, m["loss"], m["easy_accuracy"], m["hard_accuracy"]) for name, m in methods.items()],
+        )
     lines += ["", "Published on the real data set, for orientation: TPMS 0.28, SPECTER 0.27, SPECTER2 0.22 (loss)."]
 
 
