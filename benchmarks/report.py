@@ -232,7 +232,11 @@ def _expertise(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
     )
     methods = f.get("methods") or {}
     if methods:
-        lines += ["", "Every method (the engine's default first, then one setting changed at a time; baselines last):", ""]
+        lines += [
+            "",
+            "Every method (the engine's default first, then one setting changed at a time; baselines last):",
+            "",
+        ]
         lines += _table(
             ("method", "loss", "easy accuracy", "hard accuracy"),
             [(name, m["loss"], m["easy_accuracy"], m["hard_accuracy"]) for name, m in methods.items()],
