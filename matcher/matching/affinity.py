@@ -63,7 +63,7 @@ class AffinityWeights:
     stage: float = 0.10
     ticket: float = 0.05
     activity: float = 1.00
-    lexical: float = 0.35
+    lexical: float = 0.70
 
     @property
     def structured(self) -> float:

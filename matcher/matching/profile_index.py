@@ -246,6 +246,15 @@ class ProfileIndex:
                 found = self._lexical[key] = LexicalSnapshot.of(encoded, len(self._terms))
             return found
 
+    def shared_terms(self, a: Role, b: Role, row_a: int, row_b: int, limit: int = 3) -> tuple[str, ...]:
+        """The terms two units share, heaviest first (the product of their TF-IDF weights), at most ``limit``."""
+        snapshot = self.lexical(a, b)
+        product = snapshot.select(np.array([row_a])).multiply(snapshot.select(np.array([row_b]))).tocoo()
+        order = np.argsort(-product.data, kind="stable")[:limit]
+        with self._lock:
+            names = {i: t for t, i in self._terms.vocabulary.items() if i in set(product.col[order].tolist())}
+        return tuple(names[int(product.col[k])] for k in order if product.data[k] > 0)
+
     def _changed(self, role: Role) -> None:
         self._dense.pop(role, None)
         for key in [k for k in self._lexical if role in k]:

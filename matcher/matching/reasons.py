@@ -16,6 +16,7 @@ the chosen pair.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 
@@ -69,12 +70,21 @@ class Reasons:
         best, languages = self._best_sentences(a, b, pairs, (rows_a, runs_a), (rows_b, runs_b))
         return Explanation(
             score=score,
-            components=parts,
+            components=tuple(self._lexical_detail(a, b, sims, c) if c.name == "lexical" else c for c in parts),
             shared_sectors=shared,
             best_match=best,
             languages=languages,
             documents=documents,
         )
+
+    def _lexical_detail(self, a: Participant, b: Participant, sims: PairSims, part: Component) -> Component:
+        """The lexical component, its detail naming the rare terms the best lexical unit pair shares."""
+        if sims.lexical is None or sims.lexical.size == 0 or float(sims.lexical.max()) <= 0:
+            return replace(part, detail="no rare term shared")
+        i, j = divmod(int(np.argmax(sims.lexical)), sims.lexical.shape[1])
+        rows_a, rows_b = self.index.rows_of(a.id), self.index.rows_of(b.id)
+        terms = self.index.shared_terms(a.role, b.role, int(rows_a[i]), int(rows_b[j]))
+        return replace(part, detail="shared rare terms: " + ", ".join(terms)) if terms else part
 
     def _blended(self, sims: PairSims) -> np.ndarray:
         """Document-pair similarity as the score weighs it: semantic and lexical at their weights."""
