@@ -91,6 +91,10 @@ def test_explanations_name_the_documents_that_weighed_and_skip_boilerplate(
                 assert [c.similarity for c in named] == sorted((c.similarity for c in named), reverse=True)
             names = {c.name for c in explanation.components}
             assert {"semantic", "lexical"} <= names
+            lexical = next(c for c in explanation.components if c.name == "lexical")
+            shared = lexical.detail.removeprefix("shared rare terms: ").split(", ")
+            assert lexical.detail.startswith(("shared rare terms: ", "no rare term shared"))
+            assert not {"the", "and", "for", "we", "of", "in"} & set(shared)
             assert "Documents that weighed most" in explanation.text
 
 
@@ -105,4 +109,4 @@ def test_a_model_with_narrow_cosines_gets_its_lexical_weight_scaled() -> None:
     scaled = for_model(config, ModelSpec(name="m", backend="x", source={"path": "/m"}, extra={"lexical_scale": 0.3}))
     assert scaled.weights.lexical == pytest.approx(0.3 * config.weights.lexical)
     assert scaled.weights.semantic == config.weights.semantic
-    assert load_registry().resolve("multilingual-e5-small-q4").extra["lexical_scale"] == 0.3
+    assert load_registry().resolve("multilingual-e5-small-q4").extra["lexical_scale"] == 0.15
