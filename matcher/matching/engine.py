@@ -218,16 +218,18 @@ class MatchEngine:
     def _ranked_dense(self, me: Participant, role: Role, k: int, queries: np.ndarray, upper: Bound) -> list[Ranked]:
         """Exact top ``k`` from one pass over every unit of ``role``: owners in order of the best score they could
         reach, scored exactly until the k-th score beats what the next owner could reach."""
-        snapshot = self.index.dense(role)
-        if not snapshot.owners:
-            return []
-        best = best_similarities(snapshot.vectors, queries)
         lexical = None
         best_lexical: np.ndarray | float = 0.0
         if self.lexical_on:
-            terms = self.index.lexical(me.role, role)
-            lexical = against(terms.select(self.index.rows_of(me.id)), terms.select(snapshot.rows))
-            best_lexical = lexical.max(axis=0)
+            snapshot, terms, candidates = self.index.dense_lexical(me.role, role)
+            if snapshot.owners:
+                lexical = against(terms.select(self.index.rows_of(me.id)), candidates)
+                best_lexical = lexical.max(axis=0)
+        else:
+            snapshot = self.index.dense(role)
+        if not snapshot.owners:
+            return []
+        best = best_similarities(snapshot.vectors, queries)
         if len(best) > len(snapshot.owners):
             best = np.maximum.reduceat(best, snapshot.starts)
             if lexical is not None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.event.schema import Event, Participant, Role
@@ -113,6 +114,7 @@ class ProfileIndex:
         self._terms = Terms()
         self._encoded: list[Encoded | None] = []
         self._lexical: dict[frozenset[Role], LexicalSnapshot] = {}
+        self._lexical_dense: dict[tuple[frozenset[Role], Role], sparse.csr_matrix] = {}
         self.by_role: dict[Role, VectorIndex] = {
             role: VectorIndex.empty(dimension, kind or IndexKind.EXACT) for role in Role
         }
@@ -149,6 +151,7 @@ class ProfileIndex:
         self._docs = np.array([u.doc for u in units], dtype=np.int32)
         self._encoded = [self._terms.encode(u.text) for u in units]
         self._lexical = {}
+        self._lexical_dense = {}
         grouped: dict[str, list[int]] = {}
         for row, unit in enumerate(units):
             grouped.setdefault(unit.owner, []).append(row)
@@ -246,6 +249,17 @@ class ProfileIndex:
                 found = self._lexical[key] = LexicalSnapshot.of(encoded, len(self._terms))
             return found
 
+    def dense_lexical(self, mine: Role, role: Role) -> tuple[RoleMatrix, LexicalSnapshot, sparse.csr_matrix]:
+        """:meth:`dense` ``(role)``, the TF-IDF snapshot of ``mine`` and ``role``, and the snapshot's rows of the
+        dense matrix's units in its order: taken together, so that they always belong to one state of the index."""
+        key = (frozenset((mine, role)), role)
+        with self._lock:
+            dense, terms = self.dense(role), self.lexical(mine, role)
+            found = self._lexical_dense.get(key)
+            if found is None:
+                found = self._lexical_dense[key] = terms.select(dense.rows)
+            return dense, terms, found
+
     def shared_terms(self, a: Role, b: Role, row_a: int, row_b: int, limit: int = 3) -> tuple[str, ...]:
         """The terms two units share, heaviest first (the product of their TF-IDF weights), at most ``limit``."""
         snapshot = self.lexical(a, b)
@@ -259,6 +273,8 @@ class ProfileIndex:
         self._dense.pop(role, None)
         for key in [k for k in self._lexical if role in k]:
             del self._lexical[key]
+        for pair in [k for k in self._lexical_dense if role in k[0]]:
+            del self._lexical_dense[pair]
         self.fingerprint = ""
 
     # -- changing ------------------------------------------------------------------------------------------------
