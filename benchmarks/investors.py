@@ -252,7 +252,7 @@ VARIANTS: dict[str, AffinityConfig] = {
     "engine": AffinityConfig(),  # the default settings; the key the issue fixes for the JSON
     "engine, semantic only": AffinityConfig(weights=AffinityWeights(1.0, 0.0, 0.0, 0.0, 0.0, 0.0)),
     "engine, no lexical": AffinityConfig(weights=AffinityWeights(lexical=0.0)),
-    "engine, lexical 0.7": AffinityConfig(weights=AffinityWeights(lexical=0.7)),
+    "engine, lexical 0.35": AffinityConfig(weights=AffinityWeights(lexical=0.35)),
     "engine, max": AffinityConfig(aggregation=Aggregation.MAX),
     "engine, mean": AffinityConfig(aggregation=Aggregation.MEAN),
     "engine, log-sum-exp": AffinityConfig(aggregation=Aggregation.LSE),
