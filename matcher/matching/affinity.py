@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -116,9 +117,12 @@ def aggregate(similarities: np.ndarray, aggregation: Aggregation, top_k: int, te
 
 def runs(docs: np.ndarray) -> np.ndarray:
     """Where each run of equal document numbers starts (the units of one participant are in document order)."""
-    if len(docs) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    if len(docs) < 2:
+        return np.zeros(len(docs), dtype=np.int64)
+    changes = np.flatnonzero(docs[1:] != docs[:-1]) + 1
+    out = np.zeros(len(changes) + 1, dtype=np.int64)
+    out[1:] = changes
+    return out
 
 
 def _reduce(matrix: np.ndarray, starts: np.ndarray, axis: int, how: PassageReduce) -> np.ndarray:
@@ -267,22 +271,26 @@ def combine(parts: tuple[Component, ...]) -> float:
 @dataclass(frozen=True)
 class PairSims:
     """The unit-to-unit similarities of a pair (semantic, and lexical when that channel is on), with the document
-    number of every unit on each side."""
+    number of every unit on each side; :attr:`matrices` are the document-level ones (computed once)."""
 
     semantic: np.ndarray
     lexical: np.ndarray | None
     docs_a: np.ndarray
     docs_b: np.ndarray
+    passages: PassageReduce = PassageReduce.MAX
 
-    def documents(self, how: PassageReduce) -> tuple[np.ndarray, np.ndarray | None]:
+    @cached_property
+    def matrices(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The semantic and lexical document-to-document matrices."""
-        semantic = document_matrix(self.semantic, self.docs_a, self.docs_b, how)
-        lexical = None if self.lexical is None else document_matrix(self.lexical, self.docs_a, self.docs_b, how)
-        return semantic, lexical
+        runs_a, runs_b = runs(self.docs_a), runs(self.docs_b)
+        semantic = _reduce(_reduce(self.semantic, runs_a, 0, self.passages), runs_b, 1, self.passages)
+        if self.lexical is None:
+            return semantic, None
+        return semantic, _reduce(_reduce(self.lexical, runs_a, 0, self.passages), runs_b, 1, self.passages)
 
 
 def channel_scores(sims: PairSims, config: AffinityConfig) -> tuple[float, float | None]:
     """The pair's semantic and lexical scores: each channel's document matrix, aggregated as configured."""
-    semantic, lexical = sims.documents(config.passages)
+    semantic, lexical = sims.matrices
     agg, k, t = config.aggregation, config.top_k, config.temperature
     return aggregate(semantic, agg, k, t), None if lexical is None else aggregate(lexical, agg, k, t)

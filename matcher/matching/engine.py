@@ -38,7 +38,7 @@ from matcher.matching.explain import Explanation
 from matcher.matching.filters import Exclusion, PairRules
 from matcher.matching.hubness import Hubness
 from matcher.matching.index import IndexKind, best_similarities
-from matcher.matching.lexical import against
+from matcher.matching.lexical import against, against_inverted
 from matcher.matching.profile_index import ProfileIndex
 from matcher.matching.reasons import Reasons
 
@@ -142,7 +142,7 @@ class MatchEngine:
         if self.lexical_on:
             snapshot = self.index.lexical(a.role, b.role)
             lexical = snapshot.similarities(self.index.rows_of(a.id), self.index.rows_of(b.id))
-        return PairSims(semantic, lexical, self.index.docs_of(a.id), self.index.docs_of(b.id))
+        return PairSims(semantic, lexical, self.index.docs_of(a.id), self.index.docs_of(b.id), self.config.passages)
 
     def _score(self, a: Participant, b: Participant, sims: PairSims) -> tuple[float, tuple[Component, ...]]:
         semantic, lexical = channel_scores(sims, self.config)
@@ -223,7 +223,7 @@ class MatchEngine:
         if self.lexical_on:
             snapshot, terms, candidates = self.index.dense_lexical(me.role, role)
             if snapshot.owners:
-                lexical = against(terms.select(self.index.rows_of(me.id)), candidates)
+                lexical = against_inverted(terms.select(self.index.rows_of(me.id)), candidates)
                 best_lexical = lexical.max(axis=0)
         else:
             snapshot = self.index.dense(role)
@@ -248,6 +248,7 @@ class MatchEngine:
                     None if lexical is None else lexical[:, span],
                     my_docs,
                     snapshot.docs[span],
+                    self.config.passages,
                 )
                 bisect.insort(ranked, self._scored(me, other, sims), key=_rank_key)
                 del ranked[k:]

@@ -47,6 +47,8 @@ class Terms:
     def __init__(self) -> None:
         self._analyse = CountVectorizer(strip_accents="unicode", lowercase=True, stop_words="english").build_analyzer()
         self.vocabulary: dict[str, int] = {}
+        #: Term names by id.
+        self.names: list[str] = []
 
     def __len__(self) -> int:
         return len(self.vocabulary)
@@ -54,7 +56,10 @@ class Terms:
     def encode(self, text: str) -> Encoded:
         counts: dict[int, int] = {}
         for token in self._analyse(text):
-            term = self.vocabulary.setdefault(token, len(self.vocabulary))
+            term = self.vocabulary.get(token)
+            if term is None:
+                term = self.vocabulary[token] = len(self.names)
+                self.names.append(token)
             counts[term] = counts.get(term, 0) + 1
         ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
         return ids, np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
@@ -98,7 +103,22 @@ class LexicalSnapshot:
 
     def select(self, rows: np.ndarray) -> sparse.csr_matrix:
         """The TF-IDF rows of these index rows, in that order."""
-        return self.matrix[self.positions(np.asarray(rows, dtype=np.int64))]
+        positions = self.positions(np.asarray(rows, dtype=np.int64))
+        if len(positions) > 16:
+            return self.matrix[positions]
+        m = self.matrix  # a few rows (a participant's units): slice the arrays, not through fancy indexing
+        pieces = [(m.indices[m.indptr[p] : m.indptr[p + 1]], m.data[m.indptr[p] : m.indptr[p + 1]]) for p in positions]
+        indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum([len(i) for i, _ in pieces], out=indptr[1:])
+        indices = np.concatenate([i for i, _ in pieces]) if pieces else np.zeros(0, np.int32)
+        data = np.concatenate([d for _, d in pieces]) if pieces else np.zeros(0, np.float32)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(pieces), m.shape[1]))
+
+    def row(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """One index row's term ids and TF-IDF weights."""
+        p = int(self.positions(np.array([row], dtype=np.int64))[0])
+        m = self.matrix
+        return m.indices[m.indptr[p] : m.indptr[p + 1]], m.data[m.indptr[p] : m.indptr[p + 1]]
 
     def similarities(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
         """The cosine of every row of ``rows_a`` with every row of ``rows_b`` (dense, float32)."""
@@ -110,3 +130,15 @@ def against(queries: sparse.csr_matrix, candidates: sparse.csr_matrix) -> np.nda
     if queries.shape[0] == 0 or candidates.shape[0] == 0:
         return np.zeros((queries.shape[0], candidates.shape[0]), dtype=np.float32)
     return np.asarray((queries @ candidates.T).toarray(), dtype=np.float32)
+
+
+def inverted(candidates: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``candidates`` as a terms x units CSR matrix (an inverted index), for :func:`against_inverted`."""
+    return sparse.csr_matrix(candidates.T)
+
+
+def against_inverted(queries: sparse.csr_matrix, index: sparse.csr_matrix) -> np.ndarray:
+    """:func:`against` with the candidates given by their :func:`inverted` index (no conversion per call)."""
+    if queries.shape[0] == 0 or index.shape[1] == 0:
+        return np.zeros((queries.shape[0], index.shape[1]), dtype=np.float32)
+    return np.asarray((queries @ index).toarray(), dtype=np.float32)

@@ -31,7 +31,7 @@ from scipy import sparse
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.event.schema import Event, Participant, Role
 from matcher.matching.index import IndexKind, VectorIndex
-from matcher.matching.lexical import Encoded, LexicalSnapshot, Terms
+from matcher.matching.lexical import Encoded, LexicalSnapshot, Terms, inverted
 from matcher.matching.profiles import MAX_WORDS, TextUnit, split_sentences, units_of
 
 _FORMAT = 3
@@ -251,23 +251,26 @@ class ProfileIndex:
 
     def dense_lexical(self, mine: Role, role: Role) -> tuple[RoleMatrix, LexicalSnapshot, sparse.csr_matrix]:
         """:meth:`dense` ``(role)``, the TF-IDF snapshot of ``mine`` and ``role``, and the snapshot's rows of the
-        dense matrix's units in its order: taken together, so that they always belong to one state of the index."""
+        dense matrix's units in its order as an inverted index (:func:`~matcher.matching.lexical.inverted`): taken
+        together, so that they always belong to one state of the index."""
         key = (frozenset((mine, role)), role)
         with self._lock:
             dense, terms = self.dense(role), self.lexical(mine, role)
             found = self._lexical_dense.get(key)
             if found is None:
-                found = self._lexical_dense[key] = terms.select(dense.rows)
+                found = self._lexical_dense[key] = inverted(terms.select(dense.rows))
             return dense, terms, found
 
     def shared_terms(self, a: Role, b: Role, row_a: int, row_b: int, limit: int = 3) -> tuple[str, ...]:
         """The terms two units share, heaviest first (the product of their TF-IDF weights), at most ``limit``."""
         snapshot = self.lexical(a, b)
-        product = snapshot.select(np.array([row_a])).multiply(snapshot.select(np.array([row_b]))).tocoo()
-        order = np.argsort(-product.data, kind="stable")[:limit]
+        ids_a, weights_a = snapshot.row(row_a)
+        ids_b, weights_b = snapshot.row(row_b)
+        common, at_a, at_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+        product = weights_a[at_a] * weights_b[at_b]
+        order = np.argsort(-product, kind="stable")[:limit]
         with self._lock:
-            names = {i: t for t, i in self._terms.vocabulary.items() if i in set(product.col[order].tolist())}
-        return tuple(names[int(product.col[k])] for k in order if product.data[k] > 0)
+            return tuple(self._terms.names[int(common[k])] for k in order if product[k] > 0)
 
     def _changed(self, role: Role) -> None:
         self._dense.pop(role, None)

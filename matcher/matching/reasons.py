@@ -16,7 +16,7 @@ the chosen pair.
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,14 +30,26 @@ from matcher.matching.profiles import split_sentences
 
 #: Document pairs an explanation looks into, and documents it names per side.
 TOP_DOCUMENTS = 3
-#: Units of a role a sentence's genericness is measured against (evenly spread over the role).
-POOL = 1024
+#: Units of a role a sentence's genericness is measured against (evenly spread over the role; 256 resolve a share
+#: to 0.4%, and keep a cold explanation cheap at 10,000 mentors).
+POOL = 256
 #: Sentences whose genericness is remembered (per role).
 REMEMBERED = 50_000
 #: A sentence is close to a unit when their similarity is above this quantile of the role's unit-to-unit ones.
 CLOSE_QUANTILE = 0.9
 #: Fewer units than this say nothing about genericness.
 MIN_POOL = 8
+
+
+@dataclass(frozen=True)
+class _Sentences:
+    """Sentences with their vectors, genericness, index rows and document numbers (parallel arrays)."""
+
+    texts: tuple[str, ...]
+    vectors: np.ndarray
+    generic: np.ndarray
+    rows: np.ndarray
+    docs: np.ndarray
 
 
 class Reasons:
@@ -51,6 +63,7 @@ class Reasons:
         self._lock = threading.Lock()
         self._generic: dict[tuple[str, Role], float] = {}
         self._pools: dict[Role, tuple[np.ndarray, float]] = {}
+        self._units: dict[tuple[int, Role], _Sentences] = {}
 
     def explain(
         self, a: Participant, b: Participant, sims: PairSims, score: float, parts: tuple[Component, ...]
@@ -88,7 +101,7 @@ class Reasons:
 
     def _blended(self, sims: PairSims) -> np.ndarray:
         """Document-pair similarity as the score weighs it: semantic and lexical at their weights."""
-        semantic, lexical = sims.documents(self.config.passages)
+        semantic, lexical = sims.matrices
         w = self.config.weights
         if lexical is None or w.semantic + w.lexical <= 0:
             return semantic
@@ -111,36 +124,51 @@ class Reasons:
         side_a: tuple[np.ndarray, np.ndarray],
         side_b: tuple[np.ndarray, np.ndarray],
     ) -> tuple[BestMatch | None, tuple[str, str] | None]:
-        left = self._sentences(sorted({i for i, _ in pairs}), *side_a)
-        right = self._sentences(sorted({j for _, j in pairs}), *side_b)
-        vectors = self.embedder.embed([s for _, _, s in left] + [s for _, _, s in right]).vectors
-        va, vb = vectors[: len(left)], vectors[len(left) :]
-        sims = va @ vb.T
-        generic_a = self._genericness([s for _, _, s in left], va, b.role)
-        generic_b = self._genericness([s for _, _, s in right], vb, a.role)
-        adjusted = sims - generic_a[:, None] - generic_b[None, :]
+        left = self._side(sorted({i for i, _ in pairs}), *side_a, towards=b.role)
+        right = self._side(sorted({j for _, j in pairs}), *side_b, towards=a.role)
+        sims = left.vectors @ right.vectors.T
+        adjusted = sims - left.generic[:, None] - right.generic[None, :]
         allowed = np.zeros_like(adjusted, dtype=bool)
-        doc_left, doc_right = np.array([d for d, _, _ in left]), np.array([d for d, _, _ in right])
         for da, db in pairs:
-            allowed |= (doc_left[:, None] == da) & (doc_right[None, :] == db)
+            allowed |= (left.docs[:, None] == da) & (right.docs[None, :] == db)
         adjusted[~allowed] = -np.inf
-        flat = divmod(int(np.argmax(adjusted)), adjusted.shape[1])
-        own, other = left[flat[0]], right[flat[1]]
-        own_unit, other_unit = self.index.unit(own[1]), self.index.unit(other[1])
-        best = BestMatch(own_unit.source, own[2], other_unit.source, other[2], float(sims[flat]))
+        i, j = divmod(int(np.argmax(adjusted)), adjusted.shape[1])
+        own_unit, other_unit = self.index.unit(int(left.rows[i])), self.index.unit(int(right.rows[j]))
+        best = BestMatch(own_unit.source, left.texts[i], other_unit.source, right.texts[j], float(sims[i, j]))
         own_lang, other_lang = detect(own_unit.text), detect(other_unit.text)
         languages = (own_lang, other_lang) if own_lang and other_lang and own_lang != other_lang else None
         return best, languages
 
-    def _sentences(self, docs: list[int], rows: np.ndarray, starts: np.ndarray) -> list[tuple[int, int, str]]:
-        """``(document, index row, sentence)`` for every sentence of the units of these documents."""
-        out: list[tuple[int, int, str]] = []
+    def _side(self, docs: list[int], rows: np.ndarray, starts: np.ndarray, *, towards: Role) -> _Sentences:
+        """The sentences of the units of these documents, with their vectors and genericness towards a role."""
+        parts: list[tuple[int, _Sentences]] = []
         for d in docs:
             end = int(starts[d + 1]) if d + 1 < len(starts) else len(rows)
-            for row in rows[int(starts[d]) : end].tolist():
-                text = self.index.unit(row).text
-                out.extend((d, row, s) for s in (split_sentences(text) or (text,)))
-        return out
+            parts.extend((d, self._unit_sentences(row, towards)) for row in rows[int(starts[d]) : end].tolist())
+        return _Sentences(
+            texts=tuple(t for _, u in parts for t in u.texts),
+            vectors=np.concatenate([u.vectors for _, u in parts]),
+            generic=np.concatenate([u.generic for _, u in parts]),
+            rows=np.concatenate([u.rows for _, u in parts]),
+            docs=np.concatenate([np.full(len(u.texts), d) for d, u in parts]),
+        )
+
+    def _unit_sentences(self, row: int, towards: Role) -> _Sentences:
+        """One unit's sentences, their vectors and genericness towards ``towards`` (remembered per unit)."""
+        key = (row, towards)
+        with self._lock:
+            found = self._units.get(key)
+        if found is None:
+            text = self.index.unit(row).text
+            texts = split_sentences(text) or (text,)
+            vectors = self.embedder.embed(list(texts)).vectors
+            generic = self._genericness(list(texts), vectors, towards)
+            found = _Sentences(texts, vectors, generic, np.full(len(texts), row), np.zeros(len(texts), dtype=np.int64))
+            with self._lock:
+                if len(self._units) > REMEMBERED:
+                    self._units.clear()
+                self._units[key] = found
+        return found
 
     def _genericness(self, sentences: list[str], vectors: np.ndarray, towards: Role) -> np.ndarray:
         """Each sentence's share of the units of ``towards`` it is close to (0 when the role has too few units)."""
