@@ -52,7 +52,6 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     if f := _ok(results, "investors"):
         e = f["methods"]["engine"]
         out.append(("investors", "engine recall@10 >= 0.45", f"{e['recall@10']:.3f}", e["recall@10"] >= 0.45))
-        out.append(("investors", "engine MRR >= 0.24", f"{e['mrr']:.3f}", e["mrr"] >= 0.24))
     if f := _ok(results, "scheduling"):
         t = f["targets"]
         out.append(

@@ -118,7 +118,7 @@ def test_report_has_every_section_plots_and_the_machine(tmp_path: Path) -> None:
 def test_targets_are_judged_on_the_figures() -> None:
     checks = {(b, t): met for b, t, _, met in targets(_results())}
     assert checks[("investors", "engine recall@10 >= 0.45")] is True
-    assert checks[("investors", "engine MRR >= 0.24")] is False
+    assert ("investors", "engine MRR >= 0.24") not in checks  # withdrawn (issue 12): MRR is reported, not judged
     assert checks[("scheduling", "CP-SAT >= 98% of the LP bound")] is True
     assert checks[("scheduling", "CP-SAT >= +10% weight over greedy")] is True
     assert not any(b == "service" for b, *_ in targets(_results()))  # a failed run states no target
