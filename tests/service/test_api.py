@@ -124,6 +124,7 @@ def test_suggestions_are_the_cli_json(
     load_event(client)
     monkeypatch.setattr("matcher.workspace.load_backend", lambda spec: backend)
     runner = CliRunner()
+    explained = 0
     for pid, role in (("s1", "investor"), ("s1", "mentor"), ("s3", "corporate"), ("m1", "startup")):
         served = client.get(f"/v1/events/tiny/participants/{pid}/suggestions", params={"role": role}, headers=ADMIN)
         assert served.status_code == 200, served.text
@@ -131,6 +132,12 @@ def test_suggestions_are_the_cli_json(
         printed = runner.invoke(cli, [*args, "--json"])
         assert printed.exit_code == 0, printed.output
         assert served.json() == json.loads(printed.stdout)
+        for suggestion in served.json():  # what drove the score: its documents, components and sentences
+            details = suggestion["details"]
+            assert {d["side"] for d in details["documents"]} == {"yours", "theirs"}
+            assert {"semantic", "lexical"} <= {c["name"] for c in details["components"]}
+            explained += 1
+    assert explained >= 3
     wrong = client.get("/v1/events/tiny/participants/m1/suggestions", params={"role": "mentor"}, headers=ADMIN)
     assert wrong.status_code == 422 and "a mentor is matched with startup" in wrong.json()["message"]
     unknown = client.get("/v1/events/tiny/participants/zz/suggestions", params={"role": "mentor"}, headers=ADMIN)
