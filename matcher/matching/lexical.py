@@ -77,14 +77,9 @@ class LexicalSnapshot:
         """The snapshot of ``(row, term ids, counts)`` triples (any order) over a vocabulary of that size."""
         ordered = sorted(encoded, key=lambda item: item[0])
         rows = np.array([row for row, _, _ in ordered], dtype=np.int64)
-        lengths = np.array([len(ids) for _, ids, _ in ordered], dtype=np.int64)
-        indptr = np.zeros(len(ordered) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        indices = np.concatenate([ids for _, ids, _ in ordered]) if ordered else np.zeros(0, np.int32)
-        data = np.concatenate([c for _, _, c in ordered]) if ordered else np.zeros(0, np.float32)
-        counts = sparse.csr_matrix((data, indices, indptr), shape=(len(ordered), max(1, vocabulary)))
+        counts = _csr([(ids, c) for _, ids, c in ordered], max(1, vocabulary))
         if len(ordered) >= MIN_UNITS_FOR_DF:
-            df = np.bincount(indices, minlength=counts.shape[1])
+            df = np.bincount(counts.indices, minlength=counts.shape[1])
             common = np.flatnonzero(df > MAX_DF * len(ordered))
             if len(common):
                 keep = np.ones(counts.shape[1], dtype=np.float32)
@@ -107,12 +102,10 @@ class LexicalSnapshot:
         if len(positions) > 16:
             return self.matrix[positions]
         m = self.matrix  # a few rows (a participant's units): slice the arrays, not through fancy indexing
-        pieces = [(m.indices[m.indptr[p] : m.indptr[p + 1]], m.data[m.indptr[p] : m.indptr[p + 1]]) for p in positions]
-        indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
-        np.cumsum([len(i) for i, _ in pieces], out=indptr[1:])
-        indices = np.concatenate([i for i, _ in pieces]) if pieces else np.zeros(0, np.int32)
-        data = np.concatenate([d for _, d in pieces]) if pieces else np.zeros(0, np.float32)
-        return sparse.csr_matrix((data, indices, indptr), shape=(len(pieces), m.shape[1]))
+        return _csr(
+            [(m.indices[m.indptr[p] : m.indptr[p + 1]], m.data[m.indptr[p] : m.indptr[p + 1]]) for p in positions],
+            m.shape[1],
+        )
 
     def row(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """One index row's term ids and TF-IDF weights."""
@@ -125,11 +118,18 @@ class LexicalSnapshot:
         return against(self.select(rows_a), self.select(rows_b))
 
 
+def _csr(pieces: Sequence[tuple[np.ndarray, np.ndarray]], columns: int) -> sparse.csr_matrix:
+    """A CSR matrix whose rows are the ``(column indices, values)`` pieces, in order."""
+    indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum([len(i) for i, _ in pieces], out=indptr[1:])
+    indices = np.concatenate([i for i, _ in pieces]) if pieces else np.zeros(0, np.int32)
+    data = np.concatenate([d for _, d in pieces]) if pieces else np.zeros(0, np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(pieces), columns))
+
+
 def against(queries: sparse.csr_matrix, candidates: sparse.csr_matrix) -> np.ndarray:
     """Dense cosine matrix of two sets of unit-length TF-IDF rows."""
-    if queries.shape[0] == 0 or candidates.shape[0] == 0:
-        return np.zeros((queries.shape[0], candidates.shape[0]), dtype=np.float32)
-    return np.asarray((queries @ candidates.T).toarray(), dtype=np.float32)
+    return against_inverted(queries, candidates.T)
 
 
 def inverted(candidates: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -137,7 +137,7 @@ def inverted(candidates: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(candidates.T)
 
 
-def against_inverted(queries: sparse.csr_matrix, index: sparse.csr_matrix) -> np.ndarray:
+def against_inverted(queries: sparse.csr_matrix, index: sparse.csr_matrix | sparse.csc_matrix) -> np.ndarray:
     """:func:`against` with the candidates given by their :func:`inverted` index (no conversion per call)."""
     if queries.shape[0] == 0 or index.shape[1] == 0:
         return np.zeros((queries.shape[0], index.shape[1]), dtype=np.float32)
