@@ -137,9 +137,13 @@ def _reduce(matrix: np.ndarray, starts: np.ndarray, axis: int, how: PassageReduc
 
 def document_matrix(sims: np.ndarray, docs_a: np.ndarray, docs_b: np.ndarray, how: PassageReduce) -> np.ndarray:
     """Unit-to-unit similarities as document-to-document ones (passages of one document reduced by ``how``)."""
+    return _documents(sims, runs(docs_a), runs(docs_b), how)
+
+
+def _documents(sims: np.ndarray, runs_a: np.ndarray, runs_b: np.ndarray, how: PassageReduce) -> np.ndarray:
     if sims.size == 0:
         return sims
-    return _reduce(_reduce(sims, runs(docs_a), 0, how), runs(docs_b), 1, how)
+    return _reduce(_reduce(sims, runs_a, 0, how), runs_b, 1, how)
 
 
 def sector_fit(a: Participant, b: Participant) -> tuple[float | None, tuple[str, ...]]:
@@ -280,13 +284,21 @@ class PairSims:
     passages: PassageReduce = PassageReduce.MAX
 
     @cached_property
+    def runs_a(self) -> np.ndarray:
+        """Where each document of side a starts among its units (:func:`runs`)."""
+        return runs(self.docs_a)
+
+    @cached_property
+    def runs_b(self) -> np.ndarray:
+        return runs(self.docs_b)
+
+    @cached_property
     def matrices(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The semantic and lexical document-to-document matrices."""
-        runs_a, runs_b = runs(self.docs_a), runs(self.docs_b)
-        semantic = _reduce(_reduce(self.semantic, runs_a, 0, self.passages), runs_b, 1, self.passages)
+        semantic = _documents(self.semantic, self.runs_a, self.runs_b, self.passages)
         if self.lexical is None:
             return semantic, None
-        return semantic, _reduce(_reduce(self.lexical, runs_a, 0, self.passages), runs_b, 1, self.passages)
+        return semantic, _documents(self.lexical, self.runs_a, self.runs_b, self.passages)
 
 
 def channel_scores(sims: PairSims, config: AffinityConfig) -> tuple[float, float | None]:

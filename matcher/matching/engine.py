@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from matcher.embed.embedder import Embedder, EmbedStats
 from matcher.embed.registry import ModelSpec
@@ -38,7 +39,7 @@ from matcher.matching.explain import Explanation
 from matcher.matching.filters import Exclusion, PairRules
 from matcher.matching.hubness import Hubness
 from matcher.matching.index import IndexKind, best_similarities
-from matcher.matching.lexical import against, against_inverted
+from matcher.matching.lexical import LexicalSnapshot, against, against_inverted
 from matcher.matching.profile_index import ProfileIndex
 from matcher.matching.reasons import Reasons
 
@@ -85,6 +86,16 @@ def for_model(config: AffinityConfig, spec: ModelSpec) -> AffinityConfig:
     if scale == 1.0:
         return config
     return replace(config, weights=replace(config.weights, lexical=config.weights.lexical * max(0.0, scale)))
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One participant's unit vectors, document numbers, index rows and TF-IDF rows (``None``: channel off)."""
+
+    vectors: np.ndarray
+    docs: np.ndarray
+    rows: np.ndarray
+    terms: sparse.csr_matrix | None
 
 
 class MatchEngine:
@@ -136,13 +147,18 @@ class MatchEngine:
         """Whether the lexical channel counts (its weight is above 0)."""
         return self.config.weights.lexical > 0
 
-    def _similarities(self, a: Participant, b: Participant) -> PairSims:
-        semantic = self.index.vectors_of(a.id) @ self.index.vectors_of(b.id).T
-        lexical = None
-        if self.lexical_on:
-            snapshot = self.index.lexical(a.role, b.role)
-            lexical = snapshot.similarities(self.index.rows_of(a.id), self.index.rows_of(b.id))
-        return PairSims(semantic, lexical, self.index.docs_of(a.id), self.index.docs_of(b.id), self.config.passages)
+    def _terms(self, a: Role, b: Role) -> LexicalSnapshot | None:
+        """The TF-IDF snapshot of a role pair, or ``None`` when the lexical channel is off."""
+        return self.index.lexical(a, b) if self.lexical_on else None
+
+    def _side(self, p: Participant, terms: LexicalSnapshot | None) -> _Side:
+        rows = self.index.rows_of(p.id)
+        lexical = None if terms is None else terms.select(rows)
+        return _Side(self.index.vectors_of(p.id), self.index.docs_of(p.id), rows, lexical)
+
+    def _similarities(self, a: _Side, b: _Side) -> PairSims:
+        lexical = None if a.terms is None or b.terms is None else against(a.terms, b.terms)
+        return PairSims(a.vectors @ b.vectors.T, lexical, a.docs, b.docs, self.config.passages)
 
     def _score(self, a: Participant, b: Participant, sims: PairSims) -> tuple[float, tuple[Component, ...]]:
         semantic, lexical = channel_scores(sims, self.config)
@@ -155,9 +171,11 @@ class MatchEngine:
         reason = self.rules.exclusion(a, b)
         if reason is not None:
             return PairScore(a_id, b_id, None, reason, None)
-        sims = self._similarities(a, b)
+        terms = self._terms(a.role, b.role)
+        sims = self._similarities(self._side(a, terms), self._side(b, terms))
         score, parts = self._score(a, b, sims)
-        return PairScore(a_id, b_id, score, None, self._explain(a, b, sims, score, parts) if explain else None)
+        explanation = self.reasons.explain(a, b, sims, score, parts) if explain else None
+        return PairScore(a_id, b_id, score, None, explanation)
 
     def suggest(self, participant_id: str, role: Role, k: int = 10, *, explain: bool = True) -> tuple[Suggestion, ...]:
         """The ``k`` best participants of ``role`` for ``participant_id``, best first, hard filters applied."""
@@ -173,7 +191,7 @@ class MatchEngine:
         ranked = self._ranked(me, role, k)
         out = []
         for score, other, sims, parts in ranked[:k]:
-            explanation = self._explain(me, other, sims, score, parts) if explain else None
+            explanation = self.reasons.explain(me, other, sims, score, parts) if explain else None
             out.append(Suggestion(other.id, other.name, other.role, other.organisation, score, explanation))
         return tuple(out)
 
@@ -261,14 +279,16 @@ class MatchEngine:
         # heap of (-best reachable score, owner, participant, similarities) of the allowed owners retrieved so far
         pending: list[tuple[float, str, Participant, PairSims]] = []
         ranked: list[Ranked] = []
-        lexical_ceiling = self._lexical_ceiling(me, role)
+        terms = self._terms(me.role, role)
+        mine = self._side(me, terms)
+        lexical_ceiling = self._lexical_ceiling(mine, terms)
         while True:
             sims, labels, size = self.index.search(role, queries, fetch)
             for owner in sorted(self.index.owners(labels.ravel().tolist()) - seen):
                 seen.add(owner)
                 other = self._allowed(me, owner)
                 if other is not None:
-                    pair_sims = self._similarities(me, other)
+                    pair_sims = self._similarities(mine, self._side(other, terms))
                     reach = upper(
                         float(pair_sims.semantic.max(initial=-np.inf)),
                         0.0 if pair_sims.lexical is None else float(pair_sims.lexical.max(initial=0.0)),
@@ -285,14 +305,12 @@ class MatchEngine:
                 return ranked
             fetch = min(size, fetch * 4)
 
-    def _lexical_ceiling(self, me: Participant, role: Role) -> float:
-        """The best TF-IDF cosine of ``me`` with any unit of ``role`` (0 when the lexical channel is off)."""
-        if not self.lexical_on:
+    def _lexical_ceiling(self, mine: _Side, terms: LexicalSnapshot | None) -> float:
+        """The best TF-IDF cosine of ``mine`` with any other unit of its role pair (0 when the channel is off)."""
+        if terms is None or mine.terms is None:
             return 0.0
-        terms = self.index.lexical(me.role, role)
-        mine = self.index.rows_of(me.id)
-        others = np.setdiff1d(terms.rows, mine)
-        return float(against(terms.select(mine), terms.select(others)).max(initial=0.0))
+        others = np.setdiff1d(terms.rows, mine.rows)
+        return float(against(mine.terms, terms.select(others)).max(initial=0.0))
 
     def edges(self, left: Role, right: Role, top_n: int) -> tuple[tuple[str, str, float], ...]:
         """Candidate edges (left id, right id, affinity): the ``top_n`` best allowed ``right`` per ``left``."""
@@ -300,16 +318,6 @@ class MatchEngine:
         for p in self.event.with_role(left):
             out.extend((p.id, s.id, s.score) for s in self.suggest(p.id, right, top_n, explain=False))
         return tuple(out)
-
-    def _explain(
-        self,
-        a: Participant,
-        b: Participant,
-        sims: PairSims,
-        score: float,
-        parts: tuple[Component, ...],
-    ) -> Explanation:
-        return self.reasons.explain(a, b, sims, score, parts)
 
 
 Ranked = tuple[float, Participant, PairSims, tuple[Component, ...]]

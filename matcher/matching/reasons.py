@@ -23,7 +23,7 @@ import numpy as np
 from matcher.embed.embedder import Embedder
 from matcher.event.schema import Participant, Role
 from matcher.language import detect
-from matcher.matching.affinity import AffinityConfig, Component, PairSims, runs, sector_fit
+from matcher.matching.affinity import AffinityConfig, Component, PairSims, sector_fit
 from matcher.matching.explain import BestMatch, Contribution, Explanation
 from matcher.matching.profile_index import ProfileIndex
 from matcher.matching.profiles import split_sentences
@@ -33,7 +33,7 @@ TOP_DOCUMENTS = 3
 #: Units of a role a sentence's genericness is measured against (evenly spread over the role; 256 resolve a share
 #: to 0.4%, and keep a cold explanation cheap at 10,000 mentors).
 POOL = 256
-#: Sentences whose genericness is remembered (per role).
+#: Units whose sentences (vectors and genericness towards a role) are remembered.
 REMEMBERED = 50_000
 #: A sentence is close to a unit when their similarity is above this quantile of the role's unit-to-unit ones.
 CLOSE_QUANTILE = 0.9
@@ -53,15 +53,14 @@ class _Sentences:
 
 
 class Reasons:
-    """Builds explanations for one engine; remembers sentence genericness (the index must not change meanwhile:
-    the engine that owns this object is rebuilt after every change)."""
+    """Builds explanations for one engine; remembers each unit's sentences with their vectors and genericness (the
+    index must not change meanwhile: the engine that owns this object is rebuilt after every change)."""
 
     def __init__(self, index: ProfileIndex, embedder: Embedder, config: AffinityConfig) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config
         self._lock = threading.Lock()
-        self._generic: dict[tuple[str, Role], float] = {}
         self._pools: dict[Role, tuple[np.ndarray, float]] = {}
         self._units: dict[tuple[int, Role], _Sentences] = {}
 
@@ -75,7 +74,7 @@ class Reasons:
         order = np.argsort(-blended, axis=None, kind="stable")[:TOP_DOCUMENTS]
         pairs = [divmod(int(flat), blended.shape[1]) for flat in order]
         rows_a, rows_b = self.index.rows_of(a.id), self.index.rows_of(b.id)
-        runs_a, runs_b = runs(sims.docs_a), runs(sims.docs_b)
+        runs_a, runs_b = sims.runs_a, sims.runs_b
         documents = (
             *self._contributions("yours", [i for i, _ in pairs], blended.max(axis=1), rows_a, runs_a),
             *self._contributions("theirs", [j for _, j in pairs], blended.max(axis=0), rows_b, runs_b),
@@ -83,20 +82,24 @@ class Reasons:
         best, languages = self._best_sentences(a, b, pairs, (rows_a, runs_a), (rows_b, runs_b))
         return Explanation(
             score=score,
-            components=tuple(self._lexical_detail(a, b, sims, c) if c.name == "lexical" else c for c in parts),
+            components=tuple(
+                self._lexical_detail(a.role, b.role, sims, rows_a, rows_b, c) if c.name == "lexical" else c
+                for c in parts
+            ),
             shared_sectors=shared,
             best_match=best,
             languages=languages,
             documents=documents,
         )
 
-    def _lexical_detail(self, a: Participant, b: Participant, sims: PairSims, part: Component) -> Component:
+    def _lexical_detail(
+        self, a: Role, b: Role, sims: PairSims, rows_a: np.ndarray, rows_b: np.ndarray, part: Component
+    ) -> Component:
         """The lexical component, its detail naming the rare terms the best lexical unit pair shares."""
         if sims.lexical is None or sims.lexical.size == 0 or float(sims.lexical.max()) <= 0:
             return replace(part, detail="no rare term shared")
         i, j = divmod(int(np.argmax(sims.lexical)), sims.lexical.shape[1])
-        rows_a, rows_b = self.index.rows_of(a.id), self.index.rows_of(b.id)
-        terms = self.index.shared_terms(a.role, b.role, int(rows_a[i]), int(rows_b[j]))
+        terms = self.index.shared_terms(a, b, int(rows_a[i]), int(rows_b[j]))
         return replace(part, detail="shared rare terms: " + ", ".join(terms)) if terms else part
 
     def _blended(self, sims: PairSims) -> np.ndarray:
@@ -162,7 +165,7 @@ class Reasons:
             text = self.index.unit(row).text
             texts = split_sentences(text) or (text,)
             vectors = self.embedder.embed(list(texts)).vectors
-            generic = self._genericness(list(texts), vectors, towards)
+            generic = self._genericness(vectors, towards)
             found = _Sentences(texts, vectors, generic, np.full(len(texts), row), np.zeros(len(texts), dtype=np.int64))
             with self._lock:
                 if len(self._units) > REMEMBERED:
@@ -170,28 +173,12 @@ class Reasons:
                 self._units[key] = found
         return found
 
-    def _genericness(self, sentences: list[str], vectors: np.ndarray, towards: Role) -> np.ndarray:
+    def _genericness(self, vectors: np.ndarray, towards: Role) -> np.ndarray:
         """Each sentence's share of the units of ``towards`` it is close to (0 when the role has too few units)."""
-        out = np.zeros(len(sentences), dtype=np.float32)
-        missing = []
-        with self._lock:
-            for k, sentence in enumerate(sentences):
-                found = self._generic.get((sentence, towards))
-                if found is None:
-                    missing.append(k)
-                else:
-                    out[k] = found
-        if not missing:
-            return out
         pool, close = self._pool(towards)
-        if len(pool) >= MIN_POOL:
-            out[missing] = ((vectors[missing] @ pool.T) > close).mean(axis=1)
-        with self._lock:
-            if len(self._generic) > REMEMBERED:
-                self._generic.clear()
-            for k in missing:
-                self._generic[(sentences[k], towards)] = float(out[k])
-        return out
+        if len(pool) < MIN_POOL:
+            return np.zeros(len(vectors), dtype=np.float32)
+        return ((vectors @ pool.T) > close).mean(axis=1).astype(np.float32)
 
     def _pool(self, role: Role) -> tuple[np.ndarray, float]:
         """At most ``POOL`` unit vectors of ``role``, evenly spread, and what counts as close among them: the
