@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,15 +72,18 @@ class RoleMatrix:
     docs: np.ndarray
 
     @classmethod
-    def of(cls, blocks: Sequence[tuple[str, np.ndarray]], vectors: np.ndarray, docs: np.ndarray) -> RoleMatrix:
-        """The snapshot of ``(owner, rows)`` blocks of ``vectors``, in that order (owners without units left out)."""
+    def of(
+        cls, blocks: Sequence[tuple[str, np.ndarray]], vectors: np.ndarray, docs: Callable[[np.ndarray], np.ndarray]
+    ) -> RoleMatrix:
+        """The snapshot of ``(owner, rows)`` blocks of ``vectors``, in that order (owners without units left out);
+        ``docs`` gives the document numbers of rows."""
         kept = [(owner, rows) for owner, rows in blocks if len(rows)]
         sizes = np.array([len(r) for _, r in kept], dtype=np.int64)
         starts = np.zeros(len(kept), dtype=np.int64)
         np.cumsum(sizes[:-1], out=starts[1:])
         rows = np.concatenate([r for _, r in kept]) if kept else np.zeros(0, np.int64)
         matrix = np.ascontiguousarray(vectors[rows], dtype=np.float32)
-        doc_of = np.ascontiguousarray(docs[rows])
+        doc_of = np.ascontiguousarray(docs(rows))
         for array in (matrix, starts, rows, doc_of):
             array.flags.writeable = False
         return cls(matrix, starts, tuple(owner for owner, _ in kept), rows, doc_of)
@@ -107,7 +110,6 @@ class ProfileIndex:
         self._vectors = np.zeros((0, dimension), dtype=np.float32)
         self._size = 0
         self._units: list[TextUnit | None] = []
-        self._docs = np.zeros(0, dtype=np.int32)
         self._rows: dict[str, np.ndarray] = {}
         self._role: dict[str, Role] = {}
         self._dense: dict[Role, RoleMatrix] = {}
@@ -148,7 +150,6 @@ class ProfileIndex:
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32).copy()
         self._size = len(units)
         self._units = list(units)
-        self._docs = np.array([u.doc for u in units], dtype=np.int32)
         self._encoded = [self._terms.encode(u.text) for u in units]
         self._lexical = {}
         self._lexical_dense = {}
@@ -225,13 +226,17 @@ class ProfileIndex:
             found = self._dense.get(role)
             if found is None:
                 blocks = [(o, rows) for o, rows in self._rows.items() if self._role.get(o) is role]
-                found = self._dense[role] = RoleMatrix.of(blocks, self._vectors, self._docs)
+                found = self._dense[role] = RoleMatrix.of(blocks, self._vectors, self._doc_numbers)
             return found
 
     def docs_of(self, owner: str) -> np.ndarray:
         """The document number of each of the owner's units, in the order of :meth:`vectors_of`."""
         with self._lock:
-            return self._docs[self.rows_of(owner)]
+            return self._doc_numbers(self.rows_of(owner))
+
+    def _doc_numbers(self, rows: np.ndarray) -> np.ndarray:
+        """The document number of each unit of ``rows`` (derived from the units, under the caller's lock)."""
+        return np.array([0 if (u := self._units[r]) is None else u.doc for r in rows.tolist()], dtype=np.int32)
 
     def lexical(self, a: Role, b: Role) -> LexicalSnapshot:
         """The TF-IDF snapshot of the live units of roles ``a`` and ``b``, fitted on them (rebuilt after a change)."""
@@ -294,13 +299,8 @@ class ProfileIndex:
                 grown = np.zeros((max(needed, 2 * len(self._vectors), 64), self.dimension), dtype=np.float32)
                 grown[:start] = self._vectors[:start]
                 self._vectors = grown
-            if needed > len(self._docs):
-                docs = np.zeros(max(needed, 2 * len(self._docs), 64), dtype=np.int32)
-                docs[:start] = self._docs[:start]
-                self._docs = docs
             rows = np.arange(start, needed, dtype=np.int64)
             self._vectors[rows] = vectors
-            self._docs[rows] = [u.doc for u in units]
             self._units.extend(units)
             self._encoded.extend(self._terms.encode(u.text) for u in units)
             self._size = needed
@@ -361,7 +361,6 @@ class ProfileIndex:
         index._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         index._size = len(raw)
         index._units = [None if r is None else TextUnit(*r) for r in raw]
-        index._docs = np.array([0 if u is None else u.doc for u in index._units], dtype=np.int32)
         index._encoded = [None if u is None else index._terms.encode(u.text) for u in index._units]
         grouped: dict[str, list[int]] = {}
         for row, unit in enumerate(index._units):
