@@ -58,7 +58,7 @@ def combined_parts(spec: ModelSpec) -> tuple[Part, ...]:
 
 
 class CombinedBackend:
-    """Each part's backend, built on first use; vectors concatenated at the square roots of the weights."""
+    """Each part's backend (all loaded when this one is); vectors concatenated at the square roots of the weights."""
 
     def __init__(self, spec: ModelSpec, load: Callable[[ModelSpec], EmbeddingBackend]) -> None:
         self.spec = spec
@@ -80,8 +80,6 @@ class CombinedBackend:
                 outside = [k for k, lang in enumerate(languages) if lang is not None and lang not in part.languages]
                 vectors[outside] = 0.0
             blocks.append(vectors)
-        if not blocks:
-            return np.zeros((len(texts), 0), dtype=np.float32)
-        out = np.concatenate(blocks, axis=1)
+        out = np.concatenate(blocks, axis=1)  # combined_parts() guarantees at least one part
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)

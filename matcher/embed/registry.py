@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -161,17 +161,11 @@ def _with_parts(spec: ModelSpec, specs: Mapping[str, ModelSpec]) -> ModelSpec:
         raise InvalidInput("the model registry is malformed", (Problem("models/registry.json", None, where, problem),))
     parts = tuple(Part(m, w / total, specs[m], langs) for m, w, langs in named)
     lengths = [p.spec.max_seq_length for p in parts if p.spec.max_seq_length]
-    return ModelSpec(
-        name=spec.name,
-        backend=spec.backend,
-        source=spec.source,
+    return replace(
+        spec,
         dimension=sum(p.spec.dimension or 0 for p in parts) or None,
         max_seq_length=min(lengths) if lengths else None,
-        licence=spec.licence,
         languages=spec.languages or tuple(dict.fromkeys(lang for p in parts for lang in p.spec.languages)),
-        recommended_multilingual=spec.recommended_multilingual,
-        registered=spec.registered,
-        notes=spec.notes,
         extra={**spec.extra, "resolved_parts": parts},
     )
 
