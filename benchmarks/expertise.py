@@ -77,18 +77,14 @@ ENGINE = "engine"
 SHORT_WINDOW = 40
 
 
-def _weights(lexical: float) -> AffinityWeights:
-    return AffinityWeights(lexical=lexical)
-
-
 #: The engine's settings measured, each with the window (words) its index splits texts at: the default first, then
 #: one change at a time (aggregation, lexical weight, how a document split into passages is reduced).
 VARIANTS: dict[str, tuple[AffinityConfig, int]] = {
     ENGINE: (AffinityConfig(), MAX_WORDS),
-    "engine, semantic only": (AffinityConfig(weights=_weights(0.0)), MAX_WORDS),
-    "engine, lexical 0.2": (AffinityConfig(weights=_weights(0.2)), MAX_WORDS),
-    "engine, lexical 0.5": (AffinityConfig(weights=_weights(0.5)), MAX_WORDS),
-    "engine, lexical 0.35": (AffinityConfig(weights=_weights(0.35)), MAX_WORDS),
+    "engine, semantic only": (AffinityConfig(weights=AffinityWeights(lexical=0.0)), MAX_WORDS),
+    "engine, lexical 0.2": (AffinityConfig(weights=AffinityWeights(lexical=0.2)), MAX_WORDS),
+    "engine, lexical 0.5": (AffinityConfig(weights=AffinityWeights(lexical=0.5)), MAX_WORDS),
+    "engine, lexical 0.35": (AffinityConfig(weights=AffinityWeights(lexical=0.35)), MAX_WORDS),
     "engine, max": (AffinityConfig(aggregation=Aggregation.MAX), MAX_WORDS),
     "engine, mean": (AffinityConfig(aggregation=Aggregation.MEAN), MAX_WORDS),
     "engine, log-sum-exp": (AffinityConfig(aggregation=Aggregation.LSE), MAX_WORDS),

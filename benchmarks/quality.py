@@ -28,6 +28,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from benchmarks import crosslingual, expertise, investors
+from benchmarks.report import markdown_table
 from matcher.embed import DEFAULT_MANIFEST, Embedder, ModelRegistry, ModelSpec, SqliteCache, load_backend
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def render(result: dict[str, Any]) -> str:
         "investors recall@10 (MRR)",
         "cross-lingual top-1 (weakest)",
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = []
     for name, m in result["models"].items():
         label = f"**{name}** (default)" if name == result["default"] else name
         if name == result["recommended_multilingual"]:
@@ -106,8 +107,8 @@ def render(result: dict[str, Any]) -> str:
         cells.append(f"{_cell(inv['recall@10'])} ({_cell(inv['mrr'])})" if inv else "-")
         xl = m["crosslingual"]
         cells.append(f"{_cell(xl['top1'], 2)} ({xl['weakest_language']} {_cell(xl['weakest_top1'], 2)})")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return "\n".join(markdown_table(head, rows))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

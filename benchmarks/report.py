@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["machine_line", "targets", "write_report"]
+__all__ = ["machine_line", "markdown_table", "targets", "write_report"]
 
 Figures = dict[str, Any]
 
@@ -31,7 +31,7 @@ def machine_line(m: dict[str, Any]) -> str:
     return f"{m.get('cores')} cores, {m.get('memory_gib')} GiB, {cpu} (load {m.get('load_1min')})"
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+def markdown_table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     def cell(v: Any) -> str:
         if v is None:
             return "-"
@@ -123,7 +123,7 @@ def _investors(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
         f"model {f.get('model')}.",
         "",
     ]
-    lines += _table(("method", "recall@10", "MRR"), [(n, m["recall@10"], m["mrr"]) for n, m in methods])
+    lines += markdown_table(("method", "recall@10", "MRR"), [(n, m["recall@10"], m["mrr"]) for n, m in methods])
 
     def draw(ax: Any) -> None:
         names = [n for n, _ in methods]
@@ -145,7 +145,7 @@ def _scheduling(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
         f"tables, {inst['candidate_pairs']} candidate pairs; LP bound {f['lp_bound']:.1f}.",
         "",
     ]
-    lines += _table(
+    lines += markdown_table(
         ("solver", "weight", "% of LP bound", "meetings", "uncovered", "floor", "seconds", "violations", "status"),
         [
             (
@@ -185,7 +185,7 @@ def _scheduling(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
 
 def _scaling(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
     stages, rows = f["stages"], f["sizes"]
-    lines += _table(
+    lines += markdown_table(
         ("participants", *(f"{s} s" for s in stages), "ms / suggestion", "peak MB", "+event MB"),
         [
             (
@@ -225,7 +225,7 @@ def _scaling(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
 
 
 def _expertise(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
-    lines += _table(
+    lines += markdown_table(
         ("sets", "loss", "easy accuracy", "hard accuracy"),
         [(f["sets"], f["loss"], f["easy_accuracy"], f["hard_accuracy"])],
     )
@@ -236,7 +236,7 @@ def _expertise(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
             "Every method (the engine's default first, then one setting changed at a time; baselines last):",
             "",
         ]
-        lines += _table(
+        lines += markdown_table(
             ("method", "loss", "easy accuracy", "hard accuracy"),
             [(name, m["loss"], m["easy_accuracy"], m["hard_accuracy"]) for name, m in methods.items()],
         )
@@ -249,11 +249,11 @@ def _assignment(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
         (r["instance"], r["method"], r["status"], r["objective"], r["pct_of_lp"], round(r["seconds"], 3), r["detail"])
         for r in f["assignment"] + f["fairness"]
     ]
-    lines += _table(head, rows)
+    lines += markdown_table(head, rows)
 
 
 def _embedding(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
-    lines += _table(
+    lines += markdown_table(
         ("texts", "raw texts/s", "pipeline texts/s", "ratio", "warm cache texts/s"),
         [(f["texts"], f["raw_texts_per_s"], f["pipeline_texts_per_s"], f["ratio"], f["cached_texts_per_s"])],
     )
@@ -262,7 +262,7 @@ def _embedding(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
 def _service(f: Figures, out: Path, machine: str, lines: list[str]) -> None:
     e = f["event"]
     lines += [f"{e['startups']} startups + {e['mentors']} mentors, {f['concurrency']} concurrent clients.", ""]
-    lines += _table(
+    lines += markdown_table(
         ("endpoint", "requests", "errors", "p50 ms", "p99 ms", "req/s"),
         [
             (n, f[n]["requests"], f[n]["errors"], f[n]["p50_ms"], f[n]["p99_ms"], f[n]["rps"])
@@ -282,7 +282,7 @@ def _crosslingual(f: Figures, out: Path, machine: str, lines: list[str]) -> None
         )
         for name, m in f["models"].items()
     ]
-    lines += _table(("model", *(f"top-1 {lang}" for lang in languages), "MRR all", "texts/s"), rows)
+    lines += markdown_table(("model", *(f"top-1 {lang}" for lang in languages), "MRR all", "texts/s"), rows)
 
 
 SECTIONS: dict[str, tuple[str, Callable[[Figures, Path, str, list[str]], None]]] = {
@@ -311,14 +311,14 @@ def write_report(results: dict[str, Any], directory: Path) -> Path:
         "## Runs",
         "",
     ]
-    lines += _table(
+    lines += markdown_table(
         ("benchmark", "status", "seconds", "note"),
         [(n, r["status"], r["seconds"], r.get("reason", "")) for n, r in results["benchmarks"].items()],
     )
     checks = targets(results)
     if checks:
         lines += ["", "## Targets", ""]
-        lines += _table(
+        lines += markdown_table(
             ("benchmark", "target", "measured", "met"), [(b, t, v, "yes" if ok else "**no**") for b, t, v, ok in checks]
         )
     for name, (title, section) in SECTIONS.items():
