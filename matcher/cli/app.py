@@ -99,7 +99,9 @@ def suggest(
     aggregation: Annotated[
         Aggregation, typer.Option(help="How document similarities are aggregated.")
     ] = AffinityConfig().aggregation,
-    top_k: Annotated[int, typer.Option(min=1, max=50, help="Document pairs the topk-mean averages.")] = 3,
+    top_k: Annotated[
+        int, typer.Option(min=1, max=50, help="Document pairs the topk-mean averages.")
+    ] = AffinityConfig().top_k,
     passages: Annotated[
         PassageReduce, typer.Option(help="How a long document's passage similarities are reduced.")
     ] = AffinityConfig().passages,
