@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +35,7 @@ from matcher.errors import ConstraintViolation, Infeasible
 from matcher.event.schema import Attendance, Event, TableKind
 from matcher.matching.filters import Exclusion
 from matcher.meetings.encoding import MeetingEncoding
-from matcher.meetings.model import ATTENDANCES, KINDS, Meeting, allowed_kinds
+from matcher.meetings.model import ATTENDANCES, KINDS, Meeting, Origin, allowed_kinds
 from matcher.meetings.view import ScheduleView
 
 if TYPE_CHECKING:
@@ -103,6 +104,19 @@ def _v(rule: Rule, who: Iterable[str], message: str, slots: Iterable[str] = ()) 
     return ConstraintViolation(rule.value, tuple(dict.fromkeys(who)), message, tuple(dict.fromkeys(slots)))
 
 
+#: What to change when locked meetings alone break a constraint (the check of locked.csv): appended to its messages.
+LOCK_FIXES: dict[Rule, str] = {
+    Rule.ONE_PER_SLOT: "move all but one of these locks to other slots in locked.csv",
+    Rule.PAIR_ONCE: "keep one of these locks in locked.csv",
+    Rule.TABLE_PER_SLOT: "move all but one of these locks to other tables or slots in locked.csv",
+    Rule.AVAILABILITY: "move the lock to a slot both are available in, or add this slot to availability.csv",
+    Rule.TABLE_KIND: "change the lock's table_id in locked.csv",
+    Rule.HOST_TABLE: "change the lock's table_id: a host meets only at their own tables, nobody else meets there",
+    Rule.MAX_MEETINGS: "remove a lock in locked.csv or raise max_meetings in participants.csv",
+    Rule.NO_FORBIDDEN_PAIR: "remove the lock (or, if they may meet, the conflict, declined request or shared org)",
+}
+
+
 class ScheduleConstraint(ABC):
     """A named hard constraint; see the module docstring."""
 
@@ -113,7 +127,15 @@ class ScheduleConstraint(ABC):
     ) -> tuple[ConstraintViolation, ...]:
         """What ``meetings`` break of this constraint; meetings naming unknown ids are skipped."""
         view = ScheduleView.of(source)
-        return tuple(self._violations(view, [m for m in meetings if view.known(m)]))
+        listed = [m for m in meetings if view.known(m)]
+        found = tuple(self._violations(view, listed))
+        fix = LOCK_FIXES.get(self.name) if listed and all(m.origin is Origin.LOCKED for m in listed) else None
+        if fix is None:  # not locks alone: the schedule is at fault, not locked.csv
+            return found
+        return tuple(
+            dataclasses.replace(v, message=f"{v.message}; locked in {', '.join(map(view.when, v.slots))}: {fix}")
+            for v in found
+        )
 
     @abstractmethod
     def _violations(self, view: ScheduleView, meetings: list[Meeting]) -> Iterator[ConstraintViolation]: ...
@@ -319,21 +341,13 @@ class LockedKeptRule(DomainConstraint):
     def add_to(self, model: cp_model.CpModel, vars: ModelVars) -> None:
         super().add_to(model, vars)
         p = vars.problem
-        for k, (pair, slot, table) in enumerate(zip(*(a.tolist() for a in p.locks), strict=True)):
+        for pair, slot, table in zip(*(a.tolist() for a in p.locks), strict=True):
             var = vars.where(pair, slot, int(p.table_group[table]))
             if var is None:
-                lock = p.locked_meetings[k]
-                raise Infeasible(
-                    "a locked meeting cannot be placed; change or remove it in locked.csv",
-                    (
-                        _v(
-                            self.name,
-                            (lock.a_id, lock.b_id),
-                            f"{lock.a_id} and {lock.b_id} at {lock.table_id} is not a possible placement",
-                            (lock.slot_id,),
-                        ),
-                    ),
-                )
+                lock = p.decode([pair], [slot], [table])[0]  # locked_meetings is sorted by slot, not lock order
+                msg = f"{lock.a_id}, {lock.b_id} are locked in {lock.slot_id} at {lock.table_id} but cannot meet there"
+                why = "a locked meeting cannot be placed; change its slot or table, or remove it, in locked.csv"
+                raise Infeasible(why, (_v(self.name, (lock.a_id, lock.b_id), msg, (lock.slot_id,)),))
             model.add(vars.literals[var] == 1)
 
     def _violations(self, view: ScheduleView, meetings: list[Meeting]) -> Iterator[ConstraintViolation]:

@@ -3,7 +3,16 @@
 :class:`ScheduleView` reduces an :class:`~matcher.event.schema.Event` or a
 :class:`~matcher.meetings.encoding.MeetingEncoding` to the same facts (participants, slot order, tables,
 availability, forbidden pairs, locks), so that every constraint of :mod:`matcher.meetings.constraints` checks a
-schedule against either.
+schedule against either. Only an event knows the slots' times (:meth:`ScheduleView.when`), in its own offsets.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from matcher.event.schema import Participant, Slot
+>>> t0 = datetime(2026, 12, 10, 9, tzinfo=timezone(timedelta(hours=1)))
+>>> p = Participant(id="s1", name="s1", role="startup", country="FR", languages="en", description="-")
+>>> view = ScheduleView.of(Event(name="e", participants=(p,), slots=(Slot(slot_id="S1", start=t0,
+...     end=t0 + timedelta(minutes=20)),)))
+>>> view.when("S1")
+'S1 (09:00-09:20)'
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 import numpy as np
@@ -20,7 +30,12 @@ from matcher.matching.filters import Exclusion
 from matcher.meetings.encoding import MeetingEncoding
 from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, Meeting, Origin
 
-__all__ = ["ParticipantFacts", "ScheduleView", "TableFacts"]
+__all__ = ["ParticipantFacts", "ScheduleView", "TableFacts", "span"]
+
+
+def span(start: datetime, end: datetime, dated: bool = False) -> str:
+    """``"09:00-09:20"`` in the times' own UTC offset, with the start's date first when ``dated``."""
+    return f"{start:%Y-%m-%d} " * dated + f"{start:%H:%M}-{end:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class ScheduleView:
     available_only: Mapping[str, frozenset[str]]  # participants with availability rows -> their slots
     forbidden: Mapping[frozenset[str], Exclusion]  # conflicts and declined requests
     locked: tuple[Meeting, ...] = field(default=())
+    slot_times: Mapping[str, tuple[datetime, datetime]] = field(default_factory=dict)  # from an event only
 
     @classmethod
     def of(cls, source: Event | MeetingEncoding | ScheduleView) -> ScheduleView:
@@ -77,6 +93,7 @@ class ScheduleView:
             available_only={pid: frozenset(s) for pid, s in only.items()},
             forbidden=forbidden,
             locked=tuple(Meeting(x.slot_id, x.table_id, x.a_id, x.b_id, Origin.LOCKED, 0.0) for x in event.locked),
+            slot_times={s.slot_id: (s.start, s.end) for s in slots},
         )
 
     @classmethod
@@ -114,6 +131,16 @@ class ScheduleView:
             if t.host_id is not None:
                 out[t.host_id].append(tid)
         return {h: tuple(ts) for h, ts in out.items()}
+
+    def when(self, slot_id: str) -> str:
+        """The slot with its time as the event writes it, ``"S1 (09:00-09:20)"``; the bare id when unknown."""
+        times = self.slot_times.get(slot_id)
+        return f"{slot_id} ({span(*times, self.dated)})" if times else slot_id
+
+    @cached_property
+    def dated(self) -> bool:
+        """Whether the slots span several days (then times are written with their date)."""
+        return len({start.date() for start, _ in self.slot_times.values()}) > 1
 
     def known(self, m: Meeting) -> bool:
         """Whether the meeting names only known participants, slot and table."""
