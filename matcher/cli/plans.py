@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,7 +13,7 @@ from matcher.event.eventdir import load_event
 from matcher.exports.tables import write_meeting_plan, write_mentor_plan, write_pitch_plan
 from matcher.meetings.check import check
 from matcher.meetings.csv import parse_meetings_csv
-from matcher.meetings.model import Meeting
+from matcher.meetings.model import TIER_REASONS, Meeting, TierOrder
 from matcher.meetings.plan import MeetingOptions, MeetingSolver, plan_meetings
 from matcher.mentoring.plan import Fairness, MentorOptions, parse_scores, plan_mentors
 from matcher.mentoring.registry import mentor_solver_name
@@ -124,6 +124,14 @@ def schedule_meetings(
     suggestions: Annotated[
         int, typer.Option("--suggestions", min=0, help="Suggested partners per participant and role (top-N).")
     ] = 3,
+    tiers: Annotated[
+        str,
+        typer.Option(
+            "--tiers",
+            help="The objective's tiers, highest priority first (locked meetings are always kept): "
+            + "; ".join(f"{t.value}: {why}" for t, why in TIER_REASONS.items()),
+        ),
+    ] = str(TierOrder()),
     seed: Seed = 0,
     store: StoreOpt = Path("var"),
     model: ModelOpt = None,
@@ -135,6 +143,7 @@ def schedule_meetings(
         earlier = read_meetings(previous) if previous is not None else None
         engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)
         options = MeetingOptions(
+            tiers=TierOrder.parse(tiers),
             solver=solver,
             limits=Limits(time_limit_s=time_limit, seed=seed),
             suggestions_per_role=suggestions,
@@ -151,6 +160,14 @@ def schedule_meetings(
         f"{spread['median']}/{spread['max']}; {s['zero_meetings']} with candidates but no meeting"
     )
     typer.echo(f"  by origin: {', '.join(f'{k} {v}' for k, v in s['meetings_by_origin'].items())}")
+    typer.echo("  tiers: " + "; ".join(_tier_line(t) for t in s["tiers"]))
+    missing = s["unscheduled_accepted"]
+    if missing:
+        typer.echo(f"  {len(missing)} accepted request(s) not scheduled:")
+        for item in missing[:20]:
+            typer.echo(f"    {item['a_id']}-{item['b_id']} ({item['constraint']}): {item['reason']}")
+        if len(missing) > 20:
+            typer.echo(f"    ... and {len(missing) - 20} more in summary.json")
     if report is not None:
         typer.echo(f"  re-plan: {report.summary()}")
         for line in report.lines()[:20]:
@@ -177,6 +194,14 @@ def check_command(
     if found:
         fail(1, f"{len(found)} violation(s) in {meetings}")
     typer.echo(f"{meetings}: OK - no constraint violated")
+
+
+def _tier_line(tier: dict[str, Any]) -> str:
+    """``accepted 120 of at most 121`` / ``... (proven)`` / ``... (no bound)``, and the balance tier's gaps."""
+    bound = tier["bound"]
+    text = f"{tier['tier']} {tier['value']:g}"
+    text += " (no bound)" if bound is None else " (proven optimal)" if tier["proven"] else f" of at most {bound:g}"
+    return text + (f", {tier['idle_gaps']} idle gaps" if "idle_gaps" in tier else "")
 
 
 def _num(value: float | None) -> str:

@@ -22,7 +22,16 @@ from matcher.errors import InvalidInput, Problem
 from matcher.event.schema import Event, RequestStatus
 from matcher.matching.filters import PairRules
 from matcher.meetings.encoding import MeetingEncoding
-from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ORIGINS, Meeting, Origin, PriorityWeights
+from matcher.meetings.model import (
+    ATTENDANCES,
+    FORBIDDEN_REASONS,
+    KINDS,
+    ORIGINS,
+    Meeting,
+    Origin,
+    PriorityWeights,
+    TierOrder,
+)
 from matcher.meetings.placements import Placements, placement_index
 from matcher.meetings.view import ScheduleView
 from matcher.solving.arrays import id_index
@@ -164,6 +173,7 @@ def build(
     suggested: Iterable[tuple[str, str, float]] = (),
     weights: PriorityWeights = PriorityWeights(),
     previous: Iterable[Meeting] = (),
+    tiers: TierOrder = TierOrder(),
 ) -> E:
     """Encode ``event`` as a ``cls``; see :meth:`~matcher.meetings.problem.MeetingProblem.build`."""
     ix = _Indexer(event)
@@ -213,6 +223,7 @@ def build(
         forbidden_b=np.array([f[1] for f in forbidden], dtype=np.int32),
         forbidden_reason=np.array([f[2] for f in forbidden], dtype=np.int8),
         excluded=tuple(excluded.values()),
+        tiers=tiers,
     )
     return _pin(problem, previous, pair_index, ix) if previous else problem
 

@@ -74,24 +74,34 @@ Two startups, one investor, one table, two slots: both startups meet the investo
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from matcher.meetings.bounds import tier_levels, weight_bound
 from matcher.meetings.constraints import ALL_CONSTRAINTS, ModelVars
 from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
-from matcher.meetings.model import WEIGHT_UNITS, Meeting
+from matcher.meetings.model import WEIGHT_UNITS, Meeting, Tier
 from matcher.meetings.problem import MeetingProblem
-from matcher.meetings.selection import MeetingModel, build_selection, stage_level, with_fairness
-from matcher.meetings.stage import ProgressCallback, meeting_run, solve_stage
-from matcher.solving.base import Limits, SolveResult, SolveStatus
+from matcher.meetings.selection import (
+    WEIGHTED,
+    MeetingModel,
+    build_selection,
+    impose_floor,
+    pair_rank,
+    shown,
+    stage_level,
+    tier_stages,
+    with_fairness,
+)
+from matcher.meetings.stage import ProgressCallback, StageOutcome, meeting_run, solve_stage
+from matcher.meetings.tiers import idle_gaps, tighten
+from matcher.solving.base import Level, Limits, SolveResult, SolveStatus
 from matcher.solving.cpsat import SolveClock, determinism_note
 
 if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
+    pass
 
 __all__ = ["CpSatMeetingSolver", "build_model"]
 
@@ -101,9 +111,9 @@ SELECTION_SHARE = 0.4
 """Most of the time limit the selection step may use (unused time passes on to the placement)."""
 PLACE_ALL_SHARE = 0.4
 """Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
-RESERVE_SHARE = 0.05
-"""Share of the time limit kept back for the final bound, should the result miss the selection's levels."""
-STAGE_SHARE = {"kept": 0.2, "coverage": 0.25, "floor": 0.25}
+RESERVE_SHARE = 0.1
+"""Share of the time limit kept back for the final bounds, should the result miss the selection's levels."""
+STAGE_SHARE = 0.2
 """Most of a step's time a stage before the last may use (unused time passes on)."""
 
 
@@ -126,18 +136,6 @@ def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairn
         model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
     )
     return with_fairness(plain) if fairness else plain
-
-
-@dataclass
-class _Stages:
-    """The outcome of running a model's stages: per stage its level, whether proven, and a bound on it."""
-
-    values: dict[str, int] = field(default_factory=dict)
-    proven: dict[str, bool] = field(default_factory=dict)
-    level_bounds: dict[str, int | None] = field(default_factory=dict)  # weight in units
-    limited: bool = False  # a stage stopped on a time limit
-    wall: bool = False  # ... on the wall clock (so a deterministic run may not repeat)
-    notes: list[str] = field(default_factory=list)
 
 
 class CpSatMeetingSolver:
@@ -174,7 +172,11 @@ class CpSatMeetingSolver:
         selected = selection.pair[chosen_sel]
 
         placement = build_model(problem, pairs=selected)
-        hint = np.flatnonzero(np.isin(placement.placement, place_by_slot(problem, selected)))
+        start_from = max(
+            (place_by_slot(problem, selected), place_by_slot(problem, selected, pair_rank(problem))),
+            key=lambda c: _levels(problem, c),
+        )
+        hint = np.flatnonzero(np.isin(placement.placement, start_from))
         until = (1 - RESERVE_SHARE) * limits.time_limit_s
         hint, fitted = self._place_all(placement, hint, selected.size, until, clock)
         placed, chosen_pl = self._run_stages(placement, hint, until, clock, picked)
@@ -182,16 +184,16 @@ class CpSatMeetingSolver:
         filled = f"greedy fill added {chosen.size - chosen_pl.size}"
         if _levels(problem, greedy) > _levels(problem, chosen):
             chosen, filled = greedy, "the greedy warm start ranks higher and is returned"
+        gaps = idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])
+        chosen = tighten(problem, chosen, self._fixed(problem))
+        filled += f"; idle gaps {gaps} -> {idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])} by moving meetings"
         self._report(start, problem, chosen)
 
         stages = selection.stages
-        levels = dict(zip(stages, _levels(problem, chosen), strict=True))
-        reached = all(levels[s] >= picked.values[s] for s in stages[:-1])
-        proven = reached and all(picked.proven[s] for s in stages[:-1])
-        bound = picked.level_bounds["weight"] if reached else self._bound(problem, levels, clock)
-        if bound is None:
-            bound, proven = _capacity_bound(problem), False
-        proven = proven and levels["weight"] >= bound
+        levels = dict(zip([*stages, "weight"], _levels(problem, chosen), strict=True))
+        tiers = tier_levels(problem, levels, picked, clock)
+        proven = all(t.proven for t in tiers)
+        bound = levels["weight"] if proven else weight_bound(problem, levels, clock)
         status = (
             SolveStatus.OPTIMAL
             if proven
@@ -206,8 +208,8 @@ class CpSatMeetingSolver:
             + "; ".join(picked.notes),
             f"placement: {len(placement.literals)} variables, {chosen_pl.size} of {selected.size} selected pairs "
             f"placed ({fitted}): {'; '.join(placed.notes)}; {filled}",
-            ", ".join(f"{s} {v / WEIGHT_UNITS if s == 'weight' else v:g}" for s, v in levels.items())
-            + f" (weight bound {max(bound / WEIGHT_UNITS, weight):g})",
+            "; ".join(_tier_note(t) for t in tiers)
+            + f"; total weight {weight:g} (bound {max(bound / WEIGHT_UNITS, weight):g})",
         ]
         return SolveResult(
             status=status,
@@ -217,7 +219,15 @@ class CpSatMeetingSolver:
             solution=meetings,
             solver=self.name,
             notes=(*notes, *more, determinism_note(self.deterministic, limits, picked.wall or placed.wall)),
+            levels=tuple(tiers),
         )
+
+    @staticmethod
+    def _fixed(problem: MeetingProblem) -> IntArray:
+        """Placements that never move: the locks and the previous meetings kept where they were."""
+        locks = problem.placement_index(problem.lock_pair, problem.lock_slot, problem.table_group[problem.lock_table])
+        prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+        return np.concatenate((locks, prev[prev >= 0]))
 
     def _place_all(
         self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, clock: SolveClock
@@ -248,38 +258,41 @@ class CpSatMeetingSolver:
         chosen: IntArray,
         until: float,
         clock: SolveClock,
-        relaxed: _Stages | None,
-    ) -> tuple[_Stages, IntArray]:
+        relaxed: StageOutcome | None,
+    ) -> tuple[StageOutcome, IntArray]:
         """Run ``mm``'s stages lexicographically from the hint ``chosen`` until ``until`` (seconds on ``clock``).
 
         ``relaxed`` are the selection model's stages: while every earlier level equals the selection's, a stage
         stops as soon as it reaches the selection's bound on its level, which proves it optimal.
         """
-        out = _Stages()
+        out = StageOutcome()
         big = int(mm.problem.weight_units.sum()) + 1
         stages = mm.stages
         budget = until - clock.elapsed()
+        reserve = RESERVE_SHARE * clock.limits.time_limit_s
         same = relaxed is not None
         for number, stage in enumerate(stages):
             last = number == len(stages) - 1
             began = time.perf_counter()
             seconds = until - clock.elapsed()
             if not last:
-                seconds = min(seconds, STAGE_SHARE[stage] * budget)
+                seconds = min(seconds, STAGE_SHARE * budget)
+            if relaxed is not None and clock.wall_left() - reserve < seconds:  # keep wall time for the bounds
+                seconds, out.wall = clock.wall_left() - reserve, True
             if not mm.selection:  # hints slow CP-SAT down on the selection model, whose LP does the work
                 mm.hint(chosen)
             target = relaxed.level_bounds[stage] if relaxed is not None and same else None
             # with a known ceiling the level alone is maximised and CP-SAT stops on reaching it; otherwise the
             # weight breaks ties so that the stage keeps good schedules for the next
-            scale = 1 if last or target is not None else big
+            scale = 1 if last or target is not None or stage in WEIGHTED else big
             objective = mm.expr(stage) if scale == 1 else mm.expr(stage) * big + mm.expr("weight")
             run: tuple[IntArray | None, bool, int, bool] | None
             if target is not None and mm.level(stage, chosen) >= target:
                 run = (chosen, True, target, False)  # the start already reaches the ceiling
             elif seconds <= 0.01:
                 run = None
-            elif mm.selection and stage == "floor":
-                run = self._raise_floor(mm, chosen, seconds, clock, big)
+            elif mm.selection and stage == Tier.BALANCE:
+                run = self._raise_floor(mm, chosen, seconds, clock, scale)
             else:
                 run = solve_stage(mm, objective, seconds, clock, self, target, relaxed is not None)
             level_bound: int | None = None
@@ -301,51 +314,35 @@ class CpSatMeetingSolver:
                 out.wall |= wall and not (proven and (mm.selection or optimal))
             value = mm.level(stage, chosen)
             out.values[stage], out.proven[stage], out.level_bounds[stage] = value, proven, level_bound
-            shown = f"{value / WEIGHT_UNITS:g}" if last else str(value)
+            text = f"{shown(stage, value):g}"
             if run is None or level_bound is None:
                 how = "no solution in time"
             elif mm.selection:
-                how = "proven" if proven else f"bound {level_bound / WEIGHT_UNITS if last else level_bound:g}"
+                how = "proven" if proven else f"bound {shown(stage, level_bound):g}"
             elif target is not None and value >= target:
                 how = "reaches the selection's bound"
             else:
                 how = "optimal for these pairs" if run[1] else "best found"
-            out.notes.append(f"{stage} {shown} ({how}, {time.perf_counter() - began:.1f}s)")
+            out.notes.append(f"{stage} {text} ({how}, {time.perf_counter() - began:.1f}s)")
             same &= relaxed is not None and value >= relaxed.values[stage]
             if not last:
                 mm.model.add(mm.expr(stage) >= value)
         return out, chosen
 
     def _raise_floor(
-        self, mm: MeetingModel, chosen: IntArray, seconds: float, clock: SolveClock, big: int
+        self, mm: MeetingModel, chosen: IntArray, seconds: float, clock: SolveClock, scale: int
     ) -> tuple[IntArray, bool, int, bool] | None:
         """The floor stage of the selection model, as feasibility tests of ``floor = f`` for f = 1, 2, ...
 
         With every covered participant's floor written as ``meetings >= min(f, ceiling) * covered`` the test is
         linear (no enforcement literal), so CP-SAT's LP proves or refutes each f in about a second, where
         maximising the floor variable directly stalls on a weak relaxation. The lowest refuted f proves the floor.
-        Returns like :func:`~matcher.meetings.stage.solve_stage` (bound in ``floor * big`` units); the highest
-        feasible floor is then imposed.
+        Returns like :func:`~matcher.meetings.stage.solve_stage` (bound in ``floor * scale`` units, the stage's
+        objective scale); the highest feasible floor is then imposed.
         """
-        from ortools.sat.python import cp_model as cp
-
         until = clock.elapsed() + seconds
-        problem, best, proven, wall = mm.problem, mm.level("floor", chosen), False, False
+        problem, best, proven, wall = mm.problem, mm.level(Tier.BALANCE, chosen), False, False
         ceiling = problem.ceiling[mm.participants]
-        ends = np.concatenate((problem.pair_a[mm.pair], problem.pair_b[mm.pair])).astype(np.int64)
-        index = np.concatenate((np.arange(mm.pair.size), np.arange(mm.pair.size)))
-        order = np.argsort(ends, kind="stable")
-        lows = np.searchsorted(ends[order], mm.participants)
-        highs = np.searchsorted(ends[order], mm.participants, side="right")
-        mine = [index[order[lo:hi]].tolist() for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)]
-
-        def impose(
-            model: cp_model.CpModel, f: int, lits: Sequence[cp_model.IntVar], covered: Sequence[cp_model.IntVar]
-        ) -> None:
-            for own, z, c in zip(mine, covered, ceiling.tolist(), strict=True):
-                if own and min(f, c) > 1:
-                    model.add(cp.LinearExpr.sum([lits[k] for k in own]) >= min(f, c) * z)
-
         for f in range(best + 1, int(ceiling.max(initial=0)) + 1):
             left = until - clock.elapsed()
             if left <= 0.01:
@@ -353,7 +350,7 @@ class CpSatMeetingSolver:
             test = mm.model.clone()
             test.clear_objective()
             lits = [test.get_bool_var_from_proto_index(x.index) for x in mm.literals]
-            impose(test, f, lits, [test.get_bool_var_from_proto_index(z.index) for z in mm.covered])
+            impose_floor(test, mm, f)
             out = clock.charge(meeting_run(mm, clock, left).solve(test, f"the floor test {f} of the selection model"))
             if out.status == "infeasible":
                 proven = True
@@ -364,32 +361,18 @@ class CpSatMeetingSolver:
             chosen, best = out.chosen(lits), f
         else:
             proven = True
-        impose(mm.model, best, mm.literals, mm.covered)
-        return chosen, proven, (best if proven else int(ceiling.max(initial=0))) * big + big - 1, wall
-
-    def _bound(self, problem: MeetingProblem, levels: dict[str, int], clock: SolveClock) -> int | None:
-        """Weight bound of the selection relaxation with the result's levels fixed (``None`` without time)."""
-        seconds = clock.limits.time_limit_s - clock.elapsed()
-        if seconds <= 0.01:
-            return None
-        selection = build_selection(problem)
-        for stage, value in levels.items():
-            if stage != "weight":
-                selection.model.add(selection.expr(stage) >= value)
-        run = solve_stage(selection, selection.expr("weight"), seconds, clock, self, None, False)
-        return None if run[0] is None else run[2]
+        impose_floor(mm.model, mm, best)
+        return chosen, proven, (best if proven else int(ceiling.max(initial=0))) * scale + scale - 1, wall
 
 
 def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:
-    """The stage levels, (kept,) coverage, floor, weight, of placements ``chosen``."""
+    """The tier levels of placements ``chosen`` in the problem's order, then the total weight."""
     pl = problem.placements
     prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
     kept = int(np.isin(prev[prev >= 0], chosen).sum())
-    stages = ["kept"] * bool(problem.prev_pair.size) + ["coverage", "floor", "weight"]
-    return tuple(stage_level(problem, s, pl.pair[chosen], kept) for s in stages)
+    return tuple(stage_level(problem, s, pl.pair[chosen], kept) for s in [*tier_stages(problem), "weight"])
 
 
-def _capacity_bound(problem: MeetingProblem) -> int:
-    """A weak weight bound (units): the heaviest pairs that fit in all table-slots, each pair once."""
-    weights = np.sort(problem.weight_units[np.unique(problem.placements.pair)])[::-1]
-    return int(weights[: problem.n_tables * problem.n_slots].sum())
+def _tier_note(level: Level) -> str:
+    how = "proven" if level.proven else "no bound" if level.bound is None else f"bound {level.bound:g}"
+    return f"{level.name} {level.value:g} ({how})"

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import InvalidInput, SolverFailed
-from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ORIGINS, WEIGHT_UNITS, Meeting
+from matcher.meetings.model import ATTENDANCES, FORBIDDEN_REASONS, KINDS, ORIGINS, WEIGHT_UNITS, Meeting, TierOrder
 from matcher.solving.arrays import frozen, id_index
 
 __all__ = ["MeetingEncoding"]
@@ -57,7 +57,8 @@ class MeetingEncoding:
     hybrid), ``table_kind`` codes into ``KINDS`` (physical, online). ``max_meetings``, ``table_host`` and
     ``organisation`` use -1 for "none". Locks and the previous schedule are ``(pair, slot, table)`` triples; the
     previous ones are those that may be kept where they were (see :meth:`build`). ``excluded`` lists the requested
-    or suggested pairs left out, with the reason. The constructor validates shapes, codes and ranges.
+    or suggested pairs left out, with the reason; ``tiers`` is the order of the objective's levels. The
+    constructor validates shapes, codes and ranges.
     """
 
     participant_ids: tuple[str, ...]
@@ -84,6 +85,7 @@ class MeetingEncoding:
     forbidden_b: npt.NDArray[np.int32] = field(default_factory=_empty)
     forbidden_reason: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     excluded: tuple[tuple[str, str, str], ...] = ()
+    tiers: TierOrder = field(default_factory=TierOrder)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__

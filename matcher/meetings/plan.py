@@ -30,12 +30,15 @@ from typing import Any
 
 import numpy as np
 
+from matcher.errors import Infeasible
 from matcher.event.schema import COMPLEMENTARY
 from matcher.matching.engine import MatchEngine
-from matcher.meetings.model import Meeting, PriorityWeights
+from matcher.meetings.model import Meeting, PriorityWeights, TierOrder
 from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.registry import MeetingSolverName, meeting_solver
 from matcher.meetings.replan import ReplanReport, compare
+from matcher.meetings.tiers import tier_report
+from matcher.meetings.unscheduled import UnscheduledRequest, lock_violations, unscheduled_accepted
 from matcher.solving.base import Limits, SolveResult
 
 
@@ -56,6 +59,8 @@ class MeetingOptions:
     weights: PriorityWeights = field(default_factory=PriorityWeights)
     previous: tuple[Meeting, ...] | None = None
     """A schedule to re-plan from (even an empty one), keeping what can stay; ``None`` plans afresh."""
+    tiers: TierOrder = field(default_factory=TierOrder)
+    """The order of the objective's tiers (accepted requests, coverage, requested, balance, suggested)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class MeetingPlan:
     replan: ReplanReport | None = None
     """What happened to each previous meeting (kept, moved, dropped with reasons) and which are new; ``None``
     unless the plan re-plans a previous schedule."""
+    unscheduled: tuple[UnscheduledRequest, ...] = ()
+    """Every accepted request the schedule does not hold, with the constraint that binds, in words."""
 
     @property
     def meetings(self) -> tuple[Meeting, ...]:
@@ -92,6 +99,12 @@ class MeetingPlan:
                 "median": statistics.median(per) if per else 0,
                 "max": max(per, default=0),
             },
+            "tier_order": str(problem.tiers),
+            "tiers": tier_report(problem, self.meetings, r.levels),
+            "unscheduled_accepted": [
+                {"a_id": u.a_id, "b_id": u.b_id, "constraint": u.constraint.value, "reason": u.reason}
+                for u in self.unscheduled
+            ],
             "excluded_pairs": len(problem.excluded),
             "notes": list(r.notes),
             **({"replan": self.replan.as_summary()} if self.replan is not None else {}),
@@ -113,14 +126,25 @@ def suggested_pairs(engine: MatchEngine, per_role: int) -> tuple[tuple[str, str,
 
 
 def plan_meetings(engine: MatchEngine, options: MeetingOptions) -> MeetingPlan:
-    """Build and solve the meeting schedule; :class:`~matcher.errors.Infeasible` names impossible locks."""
-    problem = MeetingProblem.build(
-        engine.event,
-        suggested=suggested_pairs(engine, options.suggestions_per_role),
-        weights=options.weights,
-        previous=options.previous or (),
-    )
+    """Build and solve the meeting schedule; :class:`~matcher.errors.Infeasible` names impossible locks, with the
+    slot times and what to change."""
+    event = engine.event
+    try:
+        problem = MeetingProblem.build(
+            event,
+            suggested=suggested_pairs(engine, options.suggestions_per_role),
+            weights=options.weights,
+            previous=options.previous or (),
+            tiers=options.tiers,
+        )
+    except Infeasible as exc:
+        timed = lock_violations(event)
+        if not timed:
+            raise
+        raise Infeasible(
+            "the locked meetings break hard constraints; change or remove them in locked.csv", timed
+        ) from exc
     result = meeting_solver(options.solver.registry_name).solve(problem, options.limits)
-    if options.previous is None:
-        return MeetingPlan(problem, result)
-    return MeetingPlan(problem, result, compare(engine.event, options.previous, result.solution or ()))
+    unscheduled = unscheduled_accepted(event, problem, result.solution or ())
+    report = None if options.previous is None else compare(event, options.previous, result.solution or ())
+    return MeetingPlan(problem, result, report, unscheduled)

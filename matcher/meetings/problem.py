@@ -41,7 +41,7 @@ from matcher.meetings import build as builder
 from matcher.meetings import placements as space
 from matcher.meetings.constraints import ALL_CONSTRAINTS, Rule, violations_of
 from matcher.meetings.encoding import MeetingEncoding
-from matcher.meetings.model import Meeting, PriorityWeights
+from matcher.meetings.model import Meeting, PriorityWeights, TierOrder
 from matcher.meetings.placements import Placements
 
 __all__ = ["MeetingProblem"]
@@ -71,6 +71,7 @@ class MeetingProblem(MeetingEncoding):
         suggested: Iterable[tuple[str, str, float]] = (),
         weights: PriorityWeights = PriorityWeights(),
         previous: Iterable[Meeting] = (),
+        tiers: TierOrder = TierOrder(),
     ) -> MeetingProblem:
         """Encode ``event``: candidate pairs from requests, ``suggested`` ``(a_id, b_id, affinity 0..1)`` pairs,
         locks and the ``previous`` schedule.
@@ -82,9 +83,9 @@ class MeetingProblem(MeetingEncoding):
         previous meeting's pair stays a candidate unless now excluded (with its old origin; a lock that was removed
         counts as accepted), and it may be kept at its slot and table when that placement is still possible and
         not taken by a lock or an earlier previous meeting. Raises :class:`InvalidInput` for unknown ids or
-        affinities outside 0..1.
+        affinities outside 0..1. ``tiers`` orders the objective's levels (:class:`~matcher.meetings.model.Tier`).
         """
-        return builder.build(cls, event, suggested, weights, previous)
+        return builder.build(cls, event, suggested, weights, previous, tiers)
 
     @cached_property
     def placements(self) -> Placements:

@@ -20,14 +20,57 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverFailed
+from matcher.meetings.model import ORIGINS, WEIGHT_UNITS, Origin, Tier
 from matcher.meetings.problem import MeetingProblem
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-__all__ = ["MeetingModel", "build_selection", "stage_level", "with_fairness"]
+__all__ = [
+    "WEIGHTED",
+    "MeetingModel",
+    "build_selection",
+    "impose_floor",
+    "pair_rank",
+    "require",
+    "shown",
+    "stage_level",
+    "tier_stages",
+    "with_fairness",
+]
 
 IntArray = npt.NDArray[np.int64]
+
+#: The origins each pair tier counts.
+TIER_ORIGINS: dict[str, tuple[int, ...]] = {
+    Tier.ACCEPTED: (ORIGINS.index(Origin.ACCEPTED),),
+    Tier.REQUESTED: (ORIGINS.index(Origin.MUTUAL), ORIGINS.index(Origin.PENDING)),
+    Tier.SUGGESTED: (ORIGINS.index(Origin.SUGGESTED),),
+}
+#: Stages whose level is a weight (in units of 1/WEIGHT_UNITS); the others are counts. ``weight`` is the total.
+WEIGHTED = frozenset({Tier.REQUESTED.value, Tier.SUGGESTED.value, "weight"})
+
+
+def tier_stages(problem: MeetingProblem, fairness: bool = True) -> list[str]:
+    """The problem's tiers that count, in order (``kept`` only when re-planning; without ``fairness`` no
+    coverage or balance)."""
+    tiers = problem.tiers.active(bool(problem.prev_pair.size))
+    return [t.value for t in tiers if fairness or t not in (Tier.COVERAGE, Tier.BALANCE)]
+
+
+def pair_rank(problem: MeetingProblem) -> IntArray:
+    """Per pair, the position of its origin's tier in the problem's order (locks and previous pairs whose origin
+    has no tier of its own rank first)."""
+    order = tier_stages(problem)
+    rank = np.full(len(ORIGINS), -1, dtype=np.int64)
+    for tier, codes in TIER_ORIGINS.items():
+        rank[list(codes)] = order.index(tier)
+    return rank[problem.pair_origin.astype(np.int64)]
+
+
+def shown(stage: str, value: float) -> float:
+    """A stage level as people read it: weights in :class:`~matcher.meetings.model.PriorityWeights` units."""
+    return value / WEIGHT_UNITS if stage in WEIGHTED else value
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,14 +97,20 @@ class MeetingModel:
 
     @property
     def stages(self) -> list[str]:
-        fair = ["coverage", "floor"] if self.floor is not None else []
-        return [*(["kept"] if self.problem.prev_pair.size else []), *fair, "weight"]
+        """The tiers of the problem's order this model has (coverage and balance need the fairness variables)."""
+        return tier_stages(self.problem, self.floor is not None)
 
     def expr(self, stage: str) -> cp_model.LinearExpr:
         from ortools.sat.python import cp_model as cp
 
         if stage == "weight":
             return cp.LinearExpr.weighted_sum(self.literals, self.problem.weight_units[self.pair].tolist())
+        if stage in TIER_ORIGINS:
+            mine = np.flatnonzero(np.isin(self.problem.pair_origin[self.pair], TIER_ORIGINS[stage]))
+            lits = [self.literals[k] for k in mine.tolist()]
+            if stage == Tier.ACCEPTED:
+                return cp.LinearExpr.sum(lits)
+            return cp.LinearExpr.weighted_sum(lits, self.problem.weight_units[self.pair[mine]].tolist())
         if stage == "kept":
             return cp.LinearExpr.sum([self.literals[k] for k in self.kept.tolist()])
         if stage == "coverage":
@@ -90,7 +139,7 @@ class MeetingModel:
         ):
             self.model.add_hint(z, c)
             self.model.add_hint(f, u)
-        self.model.add_hint(self.floor, self.level("floor", chosen))
+        self.model.add_hint(self.floor, self.level(Tier.BALANCE, chosen))
 
 
 def stage_level(problem: MeetingProblem, stage: str, pairs: IntArray, kept: int) -> int:
@@ -99,6 +148,9 @@ def stage_level(problem: MeetingProblem, stage: str, pairs: IntArray, kept: int)
         return kept
     if stage == "weight":
         return int(problem.weight_units[pairs].sum())
+    if stage in TIER_ORIGINS:
+        mine = pairs[np.isin(problem.pair_origin[pairs], TIER_ORIGINS[stage])]
+        return int(mine.size) if stage == Tier.ACCEPTED else int(problem.weight_units[mine].sum())
     degree = problem.meetings_per_participant(pairs)[problem.eligible]
     if stage == "coverage":
         return int((degree >= 1).sum())
@@ -186,3 +238,31 @@ def build_selection(problem: MeetingProblem, *, fairness: bool = True) -> Meetin
         selection=True,
     )
     return with_fairness(plain) if fairness else plain
+
+
+def impose_floor(model: cp_model.CpModel, mm: MeetingModel, f: int) -> None:
+    """Add to ``model`` (``mm``'s model or a clone of it) that the balance level is at least ``f``, written
+    linearly: every covered participant has ``min(f, ceiling)`` meetings (no enforcement literal, so CP-SAT's LP
+    sees it, where ``floor >= f`` alone stalls on a weak relaxation)."""
+    from ortools.sat.python import cp_model as cp
+
+    problem = mm.problem
+    ends = np.concatenate((problem.pair_a[mm.pair], problem.pair_b[mm.pair])).astype(np.int64)
+    index = np.concatenate((np.arange(mm.pair.size), np.arange(mm.pair.size)))
+    order = np.argsort(ends, kind="stable")
+    lows = np.searchsorted(ends[order], mm.participants)
+    highs = np.searchsorted(ends[order], mm.participants, side="right")
+    ceiling = problem.ceiling[mm.participants].tolist()
+    var = model.get_bool_var_from_proto_index
+    for lo, hi, z, c in zip(lows.tolist(), highs.tolist(), mm.covered, ceiling, strict=True):
+        if hi > lo and min(f, c) > 1:
+            own = [var(mm.literals[k].index) for k in index[order[lo:hi]].tolist()]
+            model.add(cp.LinearExpr.sum(own) >= min(f, c) * var(z.index))
+
+
+def require(model: cp_model.CpModel, mm: MeetingModel, stage: str, value: int) -> None:
+    """Add to ``model`` (``mm``'s or a clone) that ``stage``'s level is at least ``value``."""
+    if stage == Tier.BALANCE:
+        impose_floor(model, mm, value)
+    else:
+        model.add(mm.expr(stage) >= value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "SELECTION_SUBSOLVERS",
     "ProgressCallback",
     "SolverSettings",
+    "StageOutcome",
     "cap_objective",
     "meeting_run",
     "progress_callback",
@@ -44,6 +46,18 @@ SELECTION_SUBSOLVERS = ("max_lp", "reduced_costs")
 """CP-SAT subsolvers for the selection model: LP-based search proves its (nearly integral) optimum quickly."""
 LNS_ONLY_ABOVE = 20_000
 """Placement models with more variables than this run CP-SAT's LNS workers only."""
+
+
+@dataclass
+class StageOutcome:
+    """The outcome of running a model's stages: per stage its level, whether proven, and a bound on it."""
+
+    values: dict[str, int] = field(default_factory=dict)
+    proven: dict[str, bool] = field(default_factory=dict)
+    level_bounds: dict[str, int | None] = field(default_factory=dict)  # weights in units
+    limited: bool = False  # a stage stopped on a time limit
+    wall: bool = False  # ... on the wall clock (so a deterministic run may not repeat)
+    notes: list[str] = field(default_factory=list)
 
 
 class SolverSettings(Protocol):

@@ -71,12 +71,27 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of a lexicographic objective: its ``value`` in the solution and a proven upper ``bound`` on it
+    given the levels before it (``None`` when the solver has none); ``proven`` when the value reaches the bound."""
+
+    name: str
+    value: float
+    bound: float | None = None
+    proven: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tier": self.name, "value": self.value, "bound": self.bound, "proven": self.proven}
+
+
+@dataclass(frozen=True)
 class SolveResult(Generic[T]):
     """What a solver returns.
 
     ``objective`` is the value of ``solution`` in the problem's own units (e.g. total affinity);
     ``bound`` is a proven upper bound on the optimum (maximisation), ``None`` when the solver has none.
     ``notes`` are short sentences for people (what was fixed, what was approximated, why it stopped).
+    ``levels``: for a lexicographic objective, each level's value and bound, highest priority first.
     """
 
     status: SolveStatus
@@ -86,6 +101,7 @@ class SolveResult(Generic[T]):
     solution: T | None
     solver: str
     notes: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = ()
 
     @property
     def gap(self) -> float | None:

@@ -30,7 +30,7 @@ from matcher.meetings.check import check
 from matcher.meetings.constraints import Rule
 from matcher.meetings.cpsat import CpSatMeetingSolver
 from matcher.meetings.greedy import GreedyMeetingSolver
-from matcher.meetings.model import Meeting, Origin, PriorityWeights
+from matcher.meetings.model import Meeting, Origin, PriorityWeights, TierOrder
 from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.replan import compare, replan
 from matcher.solving.base import Limits, SolveStatus
@@ -173,7 +173,7 @@ def test_feasible_locks_are_kept_by_both_solvers() -> None:
 
 def test_greedy_gives_everyone_a_turn_before_anyone_a_second_meeting() -> None:
     """One table, two slots: s1 has two accepted requests, s2 only a suggestion. The round-robin gives s2 the
-    second table-slot; the tier-by-tier variant gives it to s1's second accepted request."""
+    second table-slot; the tier-by-tier variant (the default baseline) gives it to s1's second accepted request."""
     people = (person("s1", "startup"), person("s2", "startup"), person("i1", "investor"), person("i2", "investor"))
     requests = (
         MeetingRequest(from_id="s1", to_id="i1", status=RequestStatus.ACCEPTED),
@@ -181,10 +181,10 @@ def test_greedy_gives_everyone_a_turn_before_anyone_a_second_meeting() -> None:
     )
     event = Event(name="rr", participants=people, slots=slots(2), tables=(Table(table_id="T1"),), requests=requests)
     problem = MeetingProblem.build(event, [("s2", "i2", 0.5)])
-    result = GreedyMeetingSolver().solve(problem, LIMITS)
+    result = GreedyMeetingSolver(tiered=False).solve(problem, LIMITS)
     assert result.status is SolveStatus.FEASIBLE and result.bound is None
     assert [(m.slot_id, m.a_id, m.b_id) for m in result.solution or ()] == [("S1", "s1", "i1"), ("S2", "s2", "i2")]
-    tiered = GreedyMeetingSolver(tiered=True).solve(problem, LIMITS)
+    tiered = GreedyMeetingSolver().solve(problem, LIMITS)
     assert [(m.a_id, m.b_id) for m in tiered.solution or ()] == [("s1", "i1"), ("s1", "i2")]
 
 
@@ -210,9 +210,9 @@ def test_cpsat_places_what_first_fit_cannot() -> None:
     assert [(m.slot_id, m.a_id) for m in best.solution or ()] == [("S1", "s2"), ("S2", "s1")]
 
 
-def test_coverage_comes_before_weight() -> None:
-    """One table, two slots: greedy serves the accepted requests of s1 (weight 20, 3 people); CP-SAT meets
-    everyone (s1-i1 and s2-i2: weight 10.3, 4 people). The weight alone is lower, by design."""
+def test_accepted_requests_come_before_coverage_unless_ordered_otherwise() -> None:
+    """One table, two slots: s1's two accepted requests take both table-slots by default (the first promise of a
+    brokerage event), leaving s2 without a meeting; with coverage first, everyone meets (s1-i1 and s2-i2)."""
     people = (person("s1", "startup"), person("s2", "startup"), person("i1", "investor"), person("i2", "investor"))
     requests = (
         MeetingRequest(from_id="s1", to_id="i1", status=RequestStatus.ACCEPTED),
@@ -220,11 +220,18 @@ def test_coverage_comes_before_weight() -> None:
     )
     event = Event(name="cover", participants=people, slots=slots(2), tables=(Table(table_id="T1"),), requests=requests)
     problem = MeetingProblem.build(event, [("s2", "i2", 0.1)])
-    greedy = GreedyMeetingSolver(tiered=True).solve(problem, LIMITS)
     best = CpSatMeetingSolver().solve(problem, LIMITS)
-    assert greedy.solution is not None and best.solution is not None
-    assert levels(problem, greedy.solution) == (3, 1, 20.0)
-    assert levels(problem, best.solution)[:2] == (4, 1) and best.objective == pytest.approx(10.3)
+    assert best.solution is not None and best.status is SolveStatus.OPTIMAL
+    assert levels(problem, best.solution) == (3, 1, 20.0)
+    accepted = next(level for level in best.levels if level.name == "accepted")
+    assert (accepted.value, accepted.bound, accepted.proven) == (2, 2, True)
+    first = MeetingProblem.build(
+        event, [("s2", "i2", 0.1)], tiers=TierOrder.parse("coverage,accepted,requested,balance,suggested")
+    )
+    covering = CpSatMeetingSolver().solve(first, LIMITS)
+    assert covering.solution is not None
+    assert levels(first, covering.solution)[:2] == (4, 1) and covering.objective == pytest.approx(10.3)
+    assert [(t.name, t.value) for t in covering.levels][:2] == [("coverage", 4), ("accepted", 1)]
 
 
 def test_tiny_event_fixture(tiny_event: Event) -> None:
