@@ -28,7 +28,7 @@ from matcher.exports.tables import (
 )
 from matcher.matching.engine import MatchEngine
 from matcher.meetings.csv import MEETING_COLUMNS, csv_text, meeting_row
-from matcher.meetings.model import Meeting, Origin, PriorityWeights
+from matcher.meetings.model import Meeting, Origin, PriorityWeights, TierOrder
 from matcher.meetings.plan import MeetingOptions, plan_meetings
 from matcher.mentoring.plan import MentorOptions, plan_mentors
 from matcher.mentoring.problem import Assignment
@@ -116,6 +116,7 @@ def run_meetings(
             suggestions_per_role=options.suggestions_per_role,
             weights=PriorityWeights(w.locked, w.accepted, w.mutual, w.pending, w.suggested),
             previous=tuple(previous) if previous is not None else None,
+            tiers=TierOrder.parse(options.tiers),
         ),
     )
     return Outcome(plan.summary(), tuple(meeting_item(m, i) for i, m in enumerate(plan.meetings)))

@@ -113,8 +113,9 @@ PLACE_ALL_SHARE = 0.4
 """Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
 RESERVE_SHARE = 0.1
 """Share of the time limit kept back for the final bounds, should the result miss the selection's levels."""
-STAGE_SHARE = 0.2
-"""Most of a step's time a stage before the last may use (unused time passes on)."""
+STAGE_SHARE = 0.5
+"""Most of what is left of a step's time a stage before the last may use (unused time passes on): the first tiers,
+which matter most, may take the longest."""
 
 
 def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairness: bool = True) -> MeetingModel:
@@ -268,7 +269,6 @@ class CpSatMeetingSolver:
         out = StageOutcome()
         big = int(mm.problem.weight_units.sum()) + 1
         stages = mm.stages
-        budget = until - clock.elapsed()
         reserve = RESERVE_SHARE * clock.limits.time_limit_s
         same = relaxed is not None
         for number, stage in enumerate(stages):
@@ -276,9 +276,10 @@ class CpSatMeetingSolver:
             began = time.perf_counter()
             seconds = until - clock.elapsed()
             if not last:
-                seconds = min(seconds, STAGE_SHARE * budget)
-            if relaxed is not None and clock.wall_left() - reserve < seconds:  # keep wall time for the bounds
-                seconds, out.wall = clock.wall_left() - reserve, True
+                seconds = min(seconds, STAGE_SHARE * (until - clock.elapsed()))
+            cut = relaxed is not None and clock.wall_left() - reserve < seconds  # keep wall time for the bounds
+            if cut:
+                seconds = clock.wall_left() - reserve
             if not mm.selection:  # hints slow CP-SAT down on the selection model, whose LP does the work
                 mm.hint(chosen)
             target = relaxed.level_bounds[stage] if relaxed is not None and same else None
@@ -301,7 +302,7 @@ class CpSatMeetingSolver:
             if run is None or found is None:
                 out.limited = True
                 # no run: the stage's budget on the clock was spent (deterministic time, when deterministic)
-                out.wall |= run[3] if run is not None else not clock.deterministic
+                out.wall |= cut or (run[3] if run is not None else not clock.deterministic)
             else:
                 _, optimal, bound, wall = run
                 # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
@@ -311,7 +312,7 @@ class CpSatMeetingSolver:
                 out.limited |= not proven
                 # a clock stop only matters if it changes what the next stage starts from: an unproven level,
                 # or (the selection model excepted, whose stages start from the fixed levels alone) the schedule
-                out.wall |= wall and not (proven and (mm.selection or optimal))
+                out.wall |= (wall or cut) and not (proven and (mm.selection or optimal))
             value = mm.level(stage, chosen)
             out.values[stage], out.proven[stage], out.level_bounds[stage] = value, proven, level_bound
             text = f"{shown(stage, value):g}"

@@ -6,8 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, Strict, model_validator
+from pydantic import BaseModel, Field, Strict, field_validator, model_validator
 
+from matcher.errors import InvalidInput
+from matcher.meetings.model import TIER_REASONS, TierOrder
 from matcher.meetings.plan import MeetingSolver
 from matcher.mentoring.plan import Fairness
 from matcher.mentoring.registry import MentorSolverName
@@ -72,6 +74,20 @@ class MeetingJobOptions(_Options):
     previous_job: str | None = Field(
         default=None, max_length=32, description="A finished meetings job to re-plan from (keeping what can stay)."
     )
+    tiers: str = Field(
+        default=str(TierOrder()),
+        max_length=200,
+        description="The objective's tiers, highest priority first, comma-separated (locked meetings are always "
+        "kept): " + "; ".join(f"{t.value}: {why}" for t, why in TIER_REASONS.items()),
+    )
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_tiers(cls, value: str) -> str:
+        try:
+            return str(TierOrder.parse(value))
+        except InvalidInput as exc:
+            raise ValueError(str(exc)) from exc
 
 
 class MentorsSchedule(Body):
