@@ -13,16 +13,20 @@ lexicographically, in two phases:
    search (:func:`~matcher.pitching.search.improve`).
 
 ``objective`` and ``bound`` are in the units of that modelled quality; each :class:`Pitch` score counts the
-startup's affinity with its whole jury. When juries that cannot be staffed (see
+startup's affinity with its whole jury. The bound is the lower of CP-SAT's own (weak: its relaxation lets every
+startup hear its favourite jurors) and the jury bound of :mod:`matcher.pitching.lagrange` (a Lagrangian relaxation
+that prices whole juries), run between the warm start and phase 2; its juries also seed the search. A note says
+what each bound is. When juries that cannot be staffed (see
 :func:`~matcher.pitching.diagnose.explain_infeasibility`) cost placements, the solver raises
 :class:`~matcher.errors.Infeasible` naming the sessions and numbers; startups that cannot be placed for other
 reasons are listed in ``unplaced`` with the reason.
 
 **Determinism**: with ``deterministic=True`` (the default) both phases run CP-SAT's interleaved search stopped on
 deterministic time (:mod:`matcher.solving.cpsat`): phase 1 is granted ``placement_share`` of the time limit, the
-warm start runs on the wall clock until halfway through the rest and is charged all of that, and phase 2 gets what
-is left, so the same input and seed give the same schedule whatever the machine load. If the wall clock stops a
-phase, or the warm start before its last restart, the last note says that a rerun may differ.
+warm start runs on the wall clock until ``warm_share`` of it and the jury bound (a fixed number of rounds) until
+``bound_share``, each charged its whole share, and phase 2 gets what is left, so the same input and seed give the
+same schedule whatever the machine load. If the wall clock stops a phase, the warm start before its last restart
+or the bound before its last round, the last note says that a rerun may differ.
 ``deterministic=False`` runs CP-SAT's parallel portfolio on wall time (not reproducible).
 
 Example
@@ -45,8 +49,9 @@ import numpy as np
 
 from matcher.errors import Infeasible
 from matcher.pitching.diagnose import explain_infeasibility, max_placements
+from matcher.pitching.lagrange import MAX_CELLS, LagrangeResult, jury_tables, lagrangian_bound
 from matcher.pitching.problem import PitchingProblem, PitchingSolution, Unplaced
-from matcher.pitching.search import improve, quality
+from matcher.pitching.search import from_juries, improve, quality
 from matcher.solving.base import Limits, SolveResult, SolveStatus
 from matcher.solving.cpsat import MIN_SECONDS, CpSatOutcome, SolveClock, determinism_note
 
@@ -70,11 +75,55 @@ class PitchingSolver:
     name = "pitching-cpsat"
 
     def __init__(
-        self, jury_top_k: int | None = 10, placement_share: float = 0.3, *, deterministic: bool = True
+        self,
+        jury_top_k: int | None = 10,
+        placement_share: float = 0.3,
+        *,
+        warm_share: float = 0.35,
+        bound_share: float = 0.8,
+        deterministic: bool = True,
     ) -> None:
         self.jury_top_k = jury_top_k
         self.placement_share = placement_share
+        self.warm_share = warm_share
+        self.bound_share = bound_share
         self.deterministic = deterministic
+
+    def _lagrange(
+        self,
+        problem: PitchingProblem,
+        pair: np.ndarray,
+        theme: np.ndarray,
+        n_placed: int,
+        values: np.ndarray,
+        start: float,
+        limits: Limits,
+    ) -> tuple[LagrangeResult | None, str]:
+        """The Lagrangian bound from the warm start's prices (each startup's value in its session), seeding the
+        search with its juries; None and why when the jury tables would be too large."""
+        tables = jury_tables(problem, pair)
+        if tables is None:
+            return None, f"no jury bound (more than {MAX_CELLS:,} jury x startup sums)"
+        n_s, n_i, n_p = problem.n_startups, problem.n_investors, problem.n_sessions
+        x = values[: n_s * n_p].reshape(n_s, n_p)
+        y = values[n_s * n_p : (n_s + n_i) * n_p].reshape(n_i, n_p)
+        prices = ((pair @ y + theme) * x).sum(axis=1)
+        result = lagrangian_bound(
+            problem,
+            tables,
+            pair,
+            theme,
+            n_placed,
+            prices,
+            incumbent=quality(problem, values, pair, theme),
+            deadline=start + limits.time_limit_s * self.bound_share,
+            heuristic=lambda juries: from_juries(problem, juries, pair, theme, n_placed),
+        )
+        note = (
+            f"jury bound {result.bound / QUALITY_SCALE:g} (Lagrangian relaxation over whole juries, "
+            f"{result.rounds} rounds)"
+        )
+        return result, note
 
     def solve(self, problem: PitchingProblem, limits: Limits) -> SolveResult[PitchingSolution]:
         from ortools.sat.python import cp_model
@@ -120,10 +169,17 @@ class PitchingSolver:
 
         pair, theme = self._weights(problem)
         weights, terms, z_of = self._objective(model, problem, lits, pair, theme)
-        warm_share = limits.time_limit_s * (self.placement_share + 1) / 2
+        warm_share = limits.time_limit_s * self.warm_share
         values = improve(problem, values, pair, theme, limits.seed, start + warm_share)
         warm_cut = time.perf_counter() > start + warm_share  # the wall clock may have cut its restarts short
         clock.advance_to(warm_share)  # deterministic: the warm start is charged its whole share
+        best_q = quality(problem, values, pair, theme)
+        relaxed, relax_note = self._lagrange(problem, pair, theme, n_placed, values, start, limits)
+        if relaxed is not None:
+            warm_cut = warm_cut or relaxed.wall
+            if relaxed.values is not None and relaxed.quality is not None and relaxed.quality > best_q:
+                values, best_q = relaxed.values, relaxed.quality
+            clock.advance_to(limits.time_limit_s * self.bound_share)
         model.clear_objective()
         model.add(placed >= n_placed)
         model.maximize(cp_model.LinearExpr.weighted_sum(terms, weights))
@@ -134,23 +190,28 @@ class PitchingSolver:
         for k, (xi, yi) in z_of.items():  # z = x * y, so that the hint is a complete solution
             model.add_hint(terms[k], int(values[xi] * values[yi]))
         budget = limits.time_limit_s - clock.elapsed()  # deterministic: the same every rerun
+        proven_by_bound = relaxed is not None and relaxed.bound <= best_q
         second: CpSatOutcome | None = None
-        if min(budget, clock.wall_left()) > MIN_SECONDS:
+        if not proven_by_bound and min(budget, clock.wall_left()) > MIN_SECONDS:
             second = clock.solve(model, "the quality phase", budget).require_feasible()
-        proven_quality = second is not None and second.optimal
         wall = first.wall or warm_cut or (second.wall if second is not None else budget > MIN_SECONDS)
-        bound: float | None = None
+        bounds: list[float] = [] if relaxed is None else [relaxed.bound]
         if second is not None and second.has_solution:
-            bound = second.bound / QUALITY_SCALE
+            bounds.append(second.bound)
             cpsat_values = second.values(lits)
-            if quality(problem, cpsat_values, pair, theme) >= quality(problem, values, pair, theme):
+            if quality(problem, cpsat_values, pair, theme) >= best_q:
                 values = cpsat_values
-        objective = quality(problem, values, pair, theme) / QUALITY_SCALE
+        scaled = quality(problem, values, pair, theme)
+        proven_quality = (second is not None and second.optimal) or (relaxed is not None and relaxed.bound <= scaled)
+        objective = scaled / QUALITY_SCALE
+        bound = min(bounds) / QUALITY_SCALE if bounds else None
+        cp_note = "" if second is None else f"; CP-SAT's bound {second.bound / QUALITY_SCALE:g}"
         notes.append(
             f"phase 2: quality {'proven optimal' if proven_quality else 'best found'}; z for each "
-            f"startup's top {self.jury_top_k or 'all'} investors"
+            f"startup's top {self.jury_top_k or 'all'} investors; {relax_note}{cp_note}; the reported bound is "
+            "the lower of the two"
         )
-        notes.append(determinism_note(self.deterministic, limits, wall, what="a phase or the warm start"))
+        notes.append(determinism_note(self.deterministic, limits, wall, what="a phase, the warm start or the bound"))
         pitches, juries = problem.decode(values)
         solution = PitchingSolution(pitches, juries, self._unplaced(problem, values, proven_placed))
         status = SolveStatus.OPTIMAL if proven_placed and proven_quality else SolveStatus.TIMED_OUT

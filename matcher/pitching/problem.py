@@ -244,6 +244,23 @@ class PitchingProblem:
     def u_index(self, p: int) -> int:
         return (self.n_startups + self.n_investors) * self.n_sessions + p
 
+    @cached_property
+    def overlap_groups(self) -> tuple[tuple[int, ...], ...]:
+        """Connected groups of overlapping sessions (session indices, ascending; singletons included)."""
+        root = list(range(self.n_sessions))
+
+        def find(v: int) -> int:
+            while root[v] != v:
+                v = root[v]
+            return v
+
+        for p, q in self.overlaps:
+            root[find(p)] = find(q)
+        groups: dict[int, list[int]] = {}
+        for p in range(self.n_sessions):
+            groups.setdefault(find(p), []).append(p)
+        return tuple(tuple(g) for g in groups.values())
+
     def pitch_score(self, s: int, p: int, jury: Sequence[int]) -> float:
         """Affinity of startup ``s`` with the jury ``jury`` (investor indices) plus its theme fit with ``p``."""
         return float(self.affinity[s, list(jury)].sum() + self.theme_weight * self.theme_fit[s, p])

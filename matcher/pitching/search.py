@@ -16,7 +16,7 @@ import numpy as np
 from matcher.pitching.problem import PitchingProblem
 from matcher.solving.rows import row_violations
 
-__all__ = ["SEARCH_RESTARTS", "SEARCH_ROUNDS", "improve", "quality"]
+__all__ = ["SEARCH_RESTARTS", "SEARCH_ROUNDS", "from_juries", "improve", "quality"]
 
 SEARCH_ROUNDS = 20
 """At most this many jury/placement rounds per local search of the warm start."""
@@ -55,23 +55,6 @@ def _flow(tails: list[int], heads: list[int], caps: list[int], costs: list[int],
     return np.asarray(flow.flows(np.asarray(arcs, np.int32)))
 
 
-def _blocks(problem: PitchingProblem) -> list[list[int]]:
-    """Connected groups of overlapping sessions (an investor joins at most one session per group here)."""
-    root = list(range(problem.n_sessions))
-
-    def find(v: int) -> int:
-        while root[v] != v:
-            v = root[v]
-        return v
-
-    for p, q in problem.overlaps:
-        root[find(p)] = find(q)
-    groups: dict[int, list[int]] = {}
-    for p in range(problem.n_sessions):
-        groups.setdefault(find(p), []).append(p)
-    return list(groups.values())
-
-
 def _best_juries(problem: PitchingProblem, x: np.ndarray, pair: np.ndarray) -> np.ndarray | None:
     """Optimal juries for fixed pitches ``x``, one session per overlap group per investor; None if unstaffable."""
     n_i = problem.n_investors
@@ -80,7 +63,7 @@ def _best_juries(problem: PitchingProblem, x: np.ndarray, pair: np.ndarray) -> n
     allowed = problem.investor_available & ~clash & (x.sum(axis=0) > 0)[None, :]
     y = np.zeros((n_i, problem.n_sessions), dtype=np.int64)
     big = int(gain.sum()) + 1
-    for group in _blocks(problem):
+    for group in problem.overlap_groups:
         used = [p for p in group if x[:, p].any()]
         if not used:
             continue
@@ -194,3 +177,25 @@ def improve(
         if found is not None and found[1] > best_q and not row_violations(problem.rows, found[0]):
             best, best_q = found
     return best
+
+
+def from_juries(
+    problem: PitchingProblem, y: np.ndarray, pair: np.ndarray, theme: np.ndarray, placed: int
+) -> tuple[np.ndarray, int] | None:
+    """A schedule grown from juries ``y[I, P]`` (those of the Lagrangian bound): the best placement for them (the
+    startups they cannot hear where they gain most), then the alternating search; its flat vector and quality, or
+    None if it places fewer than ``placed`` or breaks a row."""
+    x = _best_pitches(problem, y, pair, theme)
+    gain, load = pair @ y + theme, x.sum(axis=0)
+    for s in np.flatnonzero(~x.any(axis=1)).tolist():  # the rest where they gain most; juries adapt next
+        room = np.flatnonzero(problem.startup_available[s] & (load < problem.max_pitches))
+        if room.size and int(x.sum()) < placed:
+            p = int(room[np.argmax(gain[s, room])])
+            x[s, p] = 1
+            load[p] += 1
+    if int(x.sum()) < placed:
+        return None
+    found = _alternate(problem, x, pair, theme)
+    if found is None or int(_split(problem, found[0])[0].sum()) < placed or row_violations(problem.rows, found[0]):
+        return None
+    return found
