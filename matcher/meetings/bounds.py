@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from matcher.errors import SolverFailed
+from matcher.meetings.model import Tier
 from matcher.meetings.problem import MeetingProblem
-from matcher.meetings.selection import build_selection, require, shown, tier_stages
+from matcher.meetings.selection import build_selection, impose_floor, require, shown, tier_stages
 from matcher.meetings.stage import StageOutcome, meeting_run
 from matcher.solving.base import Level
 from matcher.solving.cpsat import SolveClock
@@ -24,19 +25,33 @@ __all__ = ["BOUND_SHARE", "capacity_bound", "relaxed_bound", "tier_levels", "wei
 
 BOUND_SHARE = 0.05
 """Most of the time limit one re-solved bound may take (what is left of the limit, if less)."""
+MIN_WALL_S = 2.0
+"""Wall seconds a re-solved bound needs at least (building the relaxation takes about one at 1,000 people)."""
 
 
-def relaxed_bound(problem: MeetingProblem, fixed: dict[str, int], objective: str, clock: SolveClock) -> int | None:
+def relaxed_bound(
+    problem: MeetingProblem, fixed: dict[str, int], objective: str, clock: SolveClock, reached: int | None = None
+) -> int | None:
     """The selection relaxation's bound on ``objective`` (a tier or ``"weight"``) with the levels ``fixed`` as lower
-    bounds, within :data:`BOUND_SHARE` of the time limit; ``None`` when no time is left or no solution was found."""
+    bounds, within :data:`BOUND_SHARE` of the time limit; ``None`` when no time is left or no solution was found.
+
+    For the balance tier, whose floor variable has a weak relaxation, ``reached`` (the result's floor) is tested
+    instead: if the relaxation refutes ``reached + 1``, the bound is ``reached``.
+    """
     seconds = min(clock.limits.time_limit_s - clock.elapsed(), BOUND_SHARE * clock.limits.time_limit_s)
-    if seconds <= 0.01:
+    if seconds <= 0.01 or clock.wall_left() < MIN_WALL_S:
         return None
     selection = build_selection(problem)
     for stage, value in fixed.items():
         require(selection.model, selection, stage, value)
-    selection.model.maximize(selection.expr(objective))
+    test = objective == Tier.BALANCE and reached is not None
+    if test:
+        impose_floor(selection.model, selection, int(reached or 0) + 1)
+    else:
+        selection.model.maximize(selection.expr(objective))
     out = clock.charge(meeting_run(selection, clock, seconds).solve(selection.model, f"the {objective} bound"))
+    if test:
+        return reached if out.status == "infeasible" else None
     if out.status == "infeasible":  # the result itself satisfies these levels: only a solver failure gets here
         raise SolverFailed(f"the selection relaxation refuted the levels of a schedule it bounds ({objective})")
     if not out.has_solution:  # CP-SAT stopped before its search began: its bound field means nothing
@@ -57,7 +72,7 @@ def tier_levels(
         if same:
             bound = picked.level_bounds.get(stage)
         else:
-            bound = relaxed_bound(problem, {s: levels[s] for s in stages[:k]}, stage, clock)
+            bound = relaxed_bound(problem, {s: levels[s] for s in stages[:k]}, stage, clock, value)
         shown_bound = None if bound is None else shown(stage, bound)
         out.append(Level(stage, shown(stage, value), shown_bound, bound is not None and value >= bound))
         same &= value >= picked.values.get(stage, value + 1)

@@ -1,24 +1,20 @@
-"""The meeting schedule with CP-SAT: lexicographic objectives, solved as a pair selection and then a placement.
+"""The meeting schedule with CP-SAT: the tiers in turn, solved as a pair selection and then a placement.
 
-**Objectives**, lexicographic, solved as sequential stages, each maximised with the levels before it fixed as
-lower bounds (``level >= best found``). Sequential stages rather than one objective with nested big-M weights
-keep every coefficient small and CP-SAT's bounds meaningful per level:
+**Tiers**, lexicographic, in the problem's :class:`~matcher.meetings.model.TierOrder` (default: accepted requests,
+coverage, requested, balance, suggested; ``kept`` first when re-planning; locks are hard), solved as sequential
+stages, each maximised with the levels before it fixed as lower bounds (``level >= best found``). Sequential
+stages rather than one objective with nested big-M weights keep every coefficient small and CP-SAT's bounds
+meaningful per tier. A count stage (kept, accepted, coverage, balance) whose level has no known ceiling maximises
+``level * M + weight`` (``M`` above any total weight), so it keeps good schedules for the next stage; a stage
+with a known ceiling, or a weighted one (requested, suggested), maximises the level alone, with the ceiling as
+the objective's domain, so CP-SAT stops the moment it gets there. After each placement stage the schedule found is
+repaired with the meetings of the schedule before it that still fit (:func:`~matcher.meetings.greedy.extend`).
 
-0. ``kept`` (only when re-planning): previous meetings kept at their slot and table;
-1. ``coverage``: participants with a possible meeting who get at least one;
-2. ``floor``: the fewest meetings of a covered participant, where a participant who has all the meetings they
-   can have (``MeetingProblem.ceiling``: max_meetings, slots, pairs) does not hold the floor down;
-3. ``weight``: the total priority weight (:class:`~matcher.meetings.model.PriorityWeights`, in units of 1/1000).
-
-A stage whose level has no known ceiling maximises ``level * M + weight`` (``M`` above any total weight), so it
-keeps good schedules for the next stage; a stage with a known ceiling maximises the level alone with the ceiling
-as the objective's domain, so CP-SAT stops the moment it gets there.
-
-**Two models.** The placement model (:func:`build_model`) has one 0/1 variable per feasible placement ``(pair,
-slot, table group)`` and every named constraint of :mod:`matcher.meetings.constraints` adds itself to it; tables
-of a group are interchangeable and get concrete ids afterwards (:meth:`MeetingProblem.assign_tables`). At 1,000
-participants it has ~100,000 variables, too many for CP-SAT to improve quickly on two cores, so the solver works
-in two steps:
+**Two models.** The placement model (:func:`~matcher.meetings.selection.build_model`) has one 0/1 variable per
+feasible placement ``(pair, slot, table group)`` and every named constraint of :mod:`matcher.meetings.constraints`
+adds itself to it; tables of a group are interchangeable and get concrete ids afterwards
+(:meth:`MeetingProblem.assign_tables`). At 1,000 participants it has ~100,000 variables, too many for CP-SAT to
+improve quickly on two cores, so the solver works in two steps:
 
 1. the *selection* model (:func:`~matcher.meetings.selection.build_selection`, in its own module with the
    shared :class:`~matcher.meetings.selection.MeetingModel`) chooses which pairs meet and in which table
@@ -30,18 +26,21 @@ in two steps:
 2. the placement model *restricted to the selected pairs* places them: a slot-by-slot construction
    (:func:`~matcher.meetings.greedy.place_by_slot`) usually places them all; if not, CP-SAT (LNS only,
    at this size) first tries to place every selected pair, then runs the stages with the selection's levels as
-   ceilings. A greedy pass then adds unselected pairs wherever room is left (which can only raise every level).
+   ceilings. A greedy pass then adds unselected pairs wherever room is left (which can only raise every level),
+   and the same pairs are re-placed with fewer idle gaps (:mod:`matcher.meetings.compact`, within
+   :data:`COMPACT_SHARE` of the time limit).
 
 Everything starts from the better (lexicographically) of two greedy schedules, and the result is never worse
-than it. When the placement reaches the selection's levels they are proven optimal, and the selection's weight
-bound holds. ``bound`` is a proven upper bound on the total weight of any schedule at least as good as the result
-on every level (when the levels differ, from the selection model re-solved with the result's levels fixed).
-Status: ``OPTIMAL`` when every level and the weight are proven; ``TIMED_OUT`` when a level was left unproven by
-a time limit; otherwise ``FEASIBLE``. On the 1,000-participant benchmark the whole solve is proven optimal in
-about 7 s.
+than it. Each tier is reported with its value and a proven bound given the result's earlier tiers
+(:mod:`matcher.meetings.bounds`, :attr:`~matcher.solving.base.SolveResult.levels`): while the placement reaches
+the selection's levels, the selection's bounds hold. ``bound`` is a proven upper bound on the total weight of any
+schedule at least as good as the result on every tier. Status: ``OPTIMAL`` when every tier is proven;
+``TIMED_OUT`` when a stage was left unproven by a time limit; otherwise ``FEASIBLE``. On the 1,000-participant
+benchmark every tier is proven optimal in about 15 s.
 
 Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each stage before the last
-:data:`STAGE_SHARE` of its step, and unused time passes on; :data:`RESERVE_SHARE` is kept for the final bound.
+:data:`STAGE_SHARE` of what is left of its step, and unused time passes on; :data:`COMPACT_SHARE` is kept for the
+idle gaps and :data:`RESERVE_SHARE` for the final bounds.
 
 **Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
 interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
@@ -80,23 +79,22 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.meetings.bounds import tier_levels, weight_bound
-from matcher.meetings.constraints import ALL_CONSTRAINTS, ModelVars
-from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
+from matcher.meetings.compact import compact, idle_gaps, tighten
+from matcher.meetings.greedy import describe, extend, greedy_placements, place_by_slot
 from matcher.meetings.model import WEIGHT_UNITS, Meeting, Tier
 from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.selection import (
     WEIGHTED,
     MeetingModel,
+    build_model,
     build_selection,
     impose_floor,
     pair_rank,
     shown,
     stage_level,
     tier_stages,
-    with_fairness,
 )
 from matcher.meetings.stage import ProgressCallback, StageOutcome, meeting_run, solve_stage
-from matcher.meetings.tiers import idle_gaps, tighten
 from matcher.solving.base import Level, Limits, SolveResult, SolveStatus
 from matcher.solving.cpsat import SolveClock, determinism_note
 
@@ -111,32 +109,13 @@ SELECTION_SHARE = 0.4
 """Most of the time limit the selection step may use (unused time passes on to the placement)."""
 PLACE_ALL_SHARE = 0.4
 """Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
-RESERVE_SHARE = 0.1
+RESERVE_SHARE = 0.15
 """Share of the time limit kept back for the final bounds, should the result miss the selection's levels."""
+COMPACT_SHARE = 0.1
+"""Share of the time limit kept for re-placing the chosen pairs with fewer idle gaps (:func:`compact`)."""
 STAGE_SHARE = 0.5
 """Most of what is left of a step's time a stage before the last may use (unused time passes on): the first tiers,
 which matter most, may take the longest."""
-
-
-def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairness: bool = True) -> MeetingModel:
-    """The placement model: a literal per placement (of ``pairs`` only, when given), every named constraint.
-
-    With ``fairness=False`` only the hard constraints are built (e.g. for an LP relaxation of the weight).
-    """
-    from ortools.sat.python import cp_model as cp
-
-    pl = problem.placements
-    ids = np.arange(pl.size) if pairs is None else np.flatnonzero(np.isin(pl.pair, pairs))
-    model = cp.CpModel()
-    literals = [model.new_bool_var(f"x{k}") for k in ids.tolist()]
-    vars = ModelVars(problem, pl.pair[ids], pl.slot[ids], pl.group[ids], literals)
-    for constraint in ALL_CONSTRAINTS:
-        constraint.add_to(model, vars)
-    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
-    plain = MeetingModel(
-        model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
-    )
-    return with_fairness(plain) if fairness else plain
 
 
 class CpSatMeetingSolver:
@@ -178,23 +157,24 @@ class CpSatMeetingSolver:
             key=lambda c: _levels(problem, c),
         )
         hint = np.flatnonzero(np.isin(placement.placement, start_from))
-        until = (1 - RESERVE_SHARE) * limits.time_limit_s
+        until = (1 - RESERVE_SHARE - COMPACT_SHARE) * limits.time_limit_s
         hint, fitted = self._place_all(placement, hint, selected.size, until, clock)
         placed, chosen_pl = self._run_stages(placement, hint, until, clock, picked)
         chosen = greedy_placements(problem, tiered=True, keep=placement.placement[chosen_pl])
         filled = f"greedy fill added {chosen.size - chosen_pl.size}"
         if _levels(problem, greedy) > _levels(problem, chosen):
             chosen, filled = greedy, "the greedy warm start ranks higher and is returned"
-        gaps = idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])
-        chosen = tighten(problem, chosen, self._fixed(problem))
-        filled += f"; idle gaps {gaps} -> {idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])} by moving meetings"
         self._report(start, problem, chosen)
 
-        stages = selection.stages
+        stages = selection.stages  # the bounds first (moving meetings below changes no level)
         levels = dict(zip([*stages, "weight"], _levels(problem, chosen), strict=True))
         tiers = tier_levels(problem, levels, picked, clock)
         proven = all(t.proven for t in tiers)
         bound = levels["weight"] if proven else weight_bound(problem, levels, clock)
+        gaps = idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])
+        seconds = min(COMPACT_SHARE * limits.time_limit_s, limits.time_limit_s - clock.elapsed(), clock.wall_left())
+        chosen = tighten(problem, compact(problem, chosen, self._fixed(problem), seconds, clock), self._fixed(problem))
+        filled += f"; idle gaps {gaps} -> {idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])} by moving meetings"
         status = (
             SolveStatus.OPTIMAL
             if proven
@@ -306,6 +286,9 @@ class CpSatMeetingSolver:
             else:
                 _, optimal, bound, wall = run
                 # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
+                if not mm.selection:  # CP-SAT may reach a level by dropping meetings the start had: add them back
+                    kept = extend(mm.problem, mm.placement[found], mm.placement[chosen], mm.pair)
+                    found = np.flatnonzero(np.isin(mm.placement, kept))
                 chosen = found if mm.level(stage, found) >= mm.level(stage, chosen) else chosen
                 level_bound = bound // scale
                 proven = optimal or level_bound <= mm.level(stage, chosen)

@@ -1,12 +1,15 @@
-"""The CP-SAT models' common shape and the selection relaxation of the meeting schedule.
+"""The CP-SAT models of the meeting schedule: their common shape, the tiers' levels, the placement model and the
+selection relaxation.
 
-:class:`MeetingModel` is a CP-SAT model over literals that each stand for one pair meeting, with its lexicographic
-stage levels; :func:`with_fairness` adds the coverage and floor variables to one. :func:`build_selection` is the
-*selection* relaxation: one literal per (pair, table group) a pair can use. Pairs meet once, nobody exceeds their
-ceiling, and for every set of slots a pair is confined to, the pairs confined to it fit in its slots (per
-participant) and tables (per group). Every schedule gives a feasible selection, so its optima are upper bounds on
-the schedule's. The placement model (:func:`~matcher.meetings.cpsat.build_model`) and the solver that runs
-both (:class:`~matcher.meetings.cpsat.CpSatMeetingSolver`) live in :mod:`matcher.meetings.cpsat`.
+:class:`MeetingModel` is a CP-SAT model over literals that each stand for one pair meeting, with the expression and
+level of every tier (:func:`stage_level`, in the problem's order: :func:`tier_stages`); :func:`with_fairness` adds
+the coverage and floor variables to one, :func:`require` and :func:`impose_floor` fix a tier's level as a lower
+bound. :func:`build_model` is the placement model: a literal per placement ``(pair, slot, group)``, every named
+constraint. :func:`build_selection` is the *selection* relaxation: one literal per (pair, table group) a pair can
+use. Pairs meet once, nobody exceeds their ceiling, and for every set of slots a pair is confined to, the pairs
+confined to it fit in its slots (per participant) and tables (per group). Every schedule gives a feasible selection,
+so its optima are upper bounds on the schedule's. The solver that runs both is
+:class:`~matcher.meetings.cpsat.CpSatMeetingSolver`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverFailed
+from matcher.meetings.constraints import ALL_CONSTRAINTS, ModelVars
 from matcher.meetings.model import ORIGINS, WEIGHT_UNITS, Origin, Tier
 from matcher.meetings.problem import MeetingProblem
 
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "WEIGHTED",
     "MeetingModel",
+    "build_model",
     "build_selection",
     "impose_floor",
     "pair_rank",
@@ -266,3 +271,24 @@ def require(model: cp_model.CpModel, mm: MeetingModel, stage: str, value: int) -
         impose_floor(model, mm, value)
     else:
         model.add(mm.expr(stage) >= value)
+
+
+def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairness: bool = True) -> MeetingModel:
+    """The placement model: a literal per placement (of ``pairs`` only, when given), every named constraint.
+
+    With ``fairness=False`` only the hard constraints are built (e.g. for an LP relaxation of the weight).
+    """
+    from ortools.sat.python import cp_model as cp
+
+    pl = problem.placements
+    ids = np.arange(pl.size) if pairs is None else np.flatnonzero(np.isin(pl.pair, pairs))
+    model = cp.CpModel()
+    literals = [model.new_bool_var(f"x{k}") for k in ids.tolist()]
+    vars = ModelVars(problem, pl.pair[ids], pl.slot[ids], pl.group[ids], literals)
+    for constraint in ALL_CONSTRAINTS:
+        constraint.add_to(model, vars)
+    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
+    plain = MeetingModel(
+        model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
+    )
+    return with_fairness(plain) if fairness else plain
