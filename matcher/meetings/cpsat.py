@@ -27,8 +27,7 @@ improve quickly on two cores, so the solver works in two steps:
    (:func:`~matcher.meetings.greedy.place_by_slot`) usually places them all; if not, CP-SAT (LNS only,
    at this size) first tries to place every selected pair, then runs the stages with the selection's levels as
    ceilings. A greedy pass then adds unselected pairs wherever room is left (which can only raise every level),
-   and the same pairs are re-placed with fewer idle gaps (:mod:`matcher.meetings.compact`, within
-   :data:`COMPACT_SHARE` of the time limit).
+   and single meetings move to other slots where that closes idle gaps (:func:`~matcher.meetings.compact.tighten`).
 
 Everything starts from the better (lexicographically) of two greedy schedules, and the result is never worse
 than it. Each tier is reported with its value and a proven bound given the result's earlier tiers
@@ -39,8 +38,8 @@ schedule at least as good as the result on every tier. Status: ``OPTIMAL`` when 
 benchmark every tier is proven optimal in about 15 s.
 
 Time: the selection step may use :data:`SELECTION_SHARE` of the time limit, each stage before the last
-:data:`STAGE_SHARE` of what is left of its step, and unused time passes on; :data:`COMPACT_SHARE` is kept for the
-idle gaps and :data:`RESERVE_SHARE` for the final bounds.
+:data:`STAGE_SHARE` of what is left of its step, and unused time passes on; :data:`RESERVE_SHARE` is kept for
+the final bounds.
 
 **Determinism**: with ``deterministic=True`` (the default) CP-SAT runs ``interleave_search`` (its subsolvers
 interleaved in a fixed order over ``Limits.workers`` threads) and each stage stops on a deterministic time limit
@@ -79,7 +78,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.meetings.bounds import tier_levels, weight_bound
-from matcher.meetings.compact import compact, idle_gaps, tighten
+from matcher.meetings.compact import idle_gaps, tighten
 from matcher.meetings.greedy import describe, extend, greedy_placements, place_by_slot
 from matcher.meetings.model import WEIGHT_UNITS, Meeting, Tier
 from matcher.meetings.problem import MeetingProblem
@@ -111,8 +110,6 @@ PLACE_ALL_SHARE = 0.4
 """Most of the placement step's time spent placing every selected pair before the lexicographic stages."""
 RESERVE_SHARE = 0.15
 """Share of the time limit kept back for the final bounds, should the result miss the selection's levels."""
-COMPACT_SHARE = 0.1
-"""Share of the time limit kept for re-placing the chosen pairs with fewer idle gaps (:func:`compact`)."""
 STAGE_SHARE = 0.5
 """Most of what is left of a step's time a stage before the last may use (unused time passes on): the first tiers,
 which matter most, may take the longest."""
@@ -157,7 +154,7 @@ class CpSatMeetingSolver:
             key=lambda c: _levels(problem, c),
         )
         hint = np.flatnonzero(np.isin(placement.placement, start_from))
-        until = (1 - RESERVE_SHARE - COMPACT_SHARE) * limits.time_limit_s
+        until = (1 - RESERVE_SHARE) * limits.time_limit_s
         hint, fitted = self._place_all(placement, hint, selected.size, until, clock)
         placed, chosen_pl = self._run_stages(placement, hint, until, clock, picked)
         chosen = greedy_placements(problem, tiered=True, keep=placement.placement[chosen_pl])
@@ -172,8 +169,7 @@ class CpSatMeetingSolver:
         proven = all(t.proven for t in tiers)
         bound = levels["weight"] if proven else weight_bound(problem, levels, clock)
         gaps = idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])
-        seconds = min(COMPACT_SHARE * limits.time_limit_s, limits.time_limit_s - clock.elapsed(), clock.wall_left())
-        chosen = tighten(problem, compact(problem, chosen, self._fixed(problem), seconds, clock), self._fixed(problem))
+        chosen = tighten(problem, chosen, self._fixed(problem))
         filled += f"; idle gaps {gaps} -> {idle_gaps(problem, pl.pair[chosen], pl.slot[chosen])} by moving meetings"
         status = (
             SolveStatus.OPTIMAL
