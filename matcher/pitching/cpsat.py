@@ -15,18 +15,20 @@ lexicographically, in two phases:
 ``objective`` and ``bound`` are in the units of that modelled quality; each :class:`Pitch` score counts the
 startup's affinity with its whole jury. The bound is the lower of CP-SAT's own (weak: its relaxation lets every
 startup hear its favourite jurors) and the jury bound of :mod:`matcher.pitching.lagrange` (a Lagrangian relaxation
-that prices whole juries), run between the warm start and phase 2; its juries also seed the search. A note says
-what each bound is. When juries that cannot be staffed (see
+that prices whole juries), run between the warm start and phase 2; its juries also seed the search. Then jury
+moves (:func:`~matcher.pitching.moves.jury_search`) improve both the warm start and the relaxation's best schedule,
+and the better one hints phase 2. A note says what each bound is. When juries that cannot be staffed (see
 :func:`~matcher.pitching.diagnose.explain_infeasibility`) cost placements, the solver raises
 :class:`~matcher.errors.Infeasible` naming the sessions and numbers; startups that cannot be placed for other
 reasons are listed in ``unplaced`` with the reason.
 
 **Determinism**: with ``deterministic=True`` (the default) both phases run CP-SAT's interleaved search stopped on
 deterministic time (:mod:`matcher.solving.cpsat`): phase 1 is granted ``placement_share`` of the time limit, the
-warm start runs on the wall clock until ``warm_share`` of it and the jury bound (a fixed number of rounds) until
-``bound_share``, each charged its whole share, and phase 2 gets what is left, so the same input and seed give the
-same schedule whatever the machine load. If the wall clock stops a phase, the warm start before its last restart
-or the bound before its last round, the last note says that a rerun may differ.
+warm start runs on the wall clock until ``warm_share`` of it, the jury bound (a fixed number of rounds) until
+``bound_share`` and the jury moves (a fixed number of moves) until ``moves_share``, each charged its whole share,
+and phase 2 gets what is left, so the same input and seed give the same schedule whatever the machine load. If the
+wall clock stops a phase, the warm start before its last restart, the bound before its last round or the moves
+before their budget, the last note says that a rerun may differ.
 ``deterministic=False`` runs CP-SAT's parallel portfolio on wall time (not reproducible).
 
 Example
@@ -50,6 +52,7 @@ import numpy as np
 from matcher.errors import Infeasible
 from matcher.pitching.diagnose import explain_infeasibility, max_placements
 from matcher.pitching.lagrange import MAX_CELLS, LagrangeResult, jury_tables, lagrangian_bound
+from matcher.pitching.moves import jury_search
 from matcher.pitching.problem import PitchingProblem, PitchingSolution, Unplaced
 from matcher.pitching.search import from_juries, improve, quality
 from matcher.solving.base import Limits, SolveResult, SolveStatus
@@ -79,14 +82,16 @@ class PitchingSolver:
         jury_top_k: int | None = 10,
         placement_share: float = 0.3,
         *,
-        warm_share: float = 0.35,
-        bound_share: float = 0.8,
+        warm_share: float = 0.2,
+        bound_share: float = 0.75,
+        moves_share: float = 0.9,
         deterministic: bool = True,
     ) -> None:
         self.jury_top_k = jury_top_k
         self.placement_share = placement_share
         self.warm_share = warm_share
         self.bound_share = bound_share
+        self.moves_share = moves_share
         self.deterministic = deterministic
 
     def _lagrange(
@@ -175,11 +180,19 @@ class PitchingSolver:
         clock.advance_to(warm_share)  # deterministic: the warm start is charged its whole share
         best_q = quality(problem, values, pair, theme)
         relaxed, relax_note = self._lagrange(problem, pair, theme, n_placed, values, start, limits)
+        seeds = [values]
         if relaxed is not None:
             warm_cut = warm_cut or relaxed.wall
-            if relaxed.values is not None and relaxed.quality is not None and relaxed.quality > best_q:
-                values, best_q = relaxed.values, relaxed.quality
+            seeds += [] if relaxed.values is None else [relaxed.values]
             clock.advance_to(limits.time_limit_s * self.bound_share)
+        for seed in seeds:  # jury moves from the warm start and from the relaxation's best schedule: the best wins
+            found, found_q, cut = jury_search(
+                problem, seed, pair, theme, n_placed, deadline=start + limits.time_limit_s * self.moves_share
+            )
+            warm_cut = warm_cut or cut
+            if found_q > best_q:
+                values, best_q = found, found_q
+        clock.advance_to(limits.time_limit_s * self.moves_share)
         model.clear_objective()
         model.add(placed >= n_placed)
         model.maximize(cp_model.LinearExpr.weighted_sum(terms, weights))

@@ -31,77 +31,21 @@ Example
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.pitching.jurytable import MAX_CELLS, OFF, JuryTable, SessionValues, jury_tables, listened
 from matcher.pitching.problem import PitchingProblem
 
 __all__ = ["LAGRANGE_ROUNDS", "MAX_CELLS", "JuryTable", "LagrangeResult", "jury_tables", "lagrangian_bound"]
 
-LAGRANGE_ROUNDS = 40
+LAGRANGE_ROUNDS = 50
 """Subgradient rounds of the bound (fewer if the bound meets the incumbent, or the wall clock runs out)."""
 
-MAX_CELLS = 40_000_000
-"""At most this many jury x startup sums are enumerated; a larger problem is left to CP-SAT's own bound."""
-
-_OFF = -(2**28)  # the gain of a startup that cannot pitch (unavailable, or forbidden with a juror): never positive
-_OFF16 = -(2**14)  # the same in a table held in int16 (when every sum is below 2**13)
 _PAIR_CELLS = 2**22  # the pair search stops expanding here and bounds the rest (still a valid bound)
-
-
-@dataclass(frozen=True)
-class JuryTable:
-    """Every jury a session may seat: ``members[n, I]`` (0/1) and ``sums[n, S]``, the pair weight each startup gets
-    from that jury (``_OFF`` where a member is forbidden with it; int16 with ``_OFF16`` when ``top``, the largest
-    sum, is below 2**13, which halves the work)."""
-
-    members: np.ndarray
-    sums: np.ndarray
-    top: int
-
-
-def jury_tables(problem: PitchingProblem, pair: np.ndarray) -> list[JuryTable | None] | None:
-    """The jury table of each session (``None`` for a session that cannot seat ``min_jury``), or ``None`` when
-    the tables would hold more than :data:`MAX_CELLS` sums. Sessions with the same investors share a table."""
-    n_s, n_i = problem.n_startups, problem.n_investors
-    keys: list[tuple[tuple[int, ...], int, int] | None] = []
-    for p in range(problem.n_sessions):
-        free = tuple(np.flatnonzero(problem.investor_available[:, p]).tolist())
-        lo, hi = int(problem.min_jury[p]), min(int(problem.max_jury[p]), len(free))
-        keys.append((free, lo, hi) if lo <= hi and problem.max_pitches[p] > 0 else None)
-    distinct = {k for k in keys if k is not None}
-    sizes = {k: sum(len(list(itertools.combinations(k[0], r))) for r in range(k[1], k[2] + 1)) for k in distinct}
-    if sum(sizes.values()) * n_s > MAX_CELLS:
-        return None
-    weights = np.vstack([pair.T, np.zeros((1, n_s))]).astype(np.int32)  # row n_i: an empty seat
-    banned = np.vstack([problem.forbidden.T, np.zeros((1, n_s), bool)])
-    built: dict[tuple[tuple[int, ...], int, int], JuryTable] = {}
-    for key in sorted(distinct):
-        free, lo, hi = key
-        seats = np.full((sizes[key], max(hi, 1)), n_i, dtype=np.int64)
-        row = 0
-        for r in range(lo, hi + 1):
-            listed = list(itertools.combinations(free, r))
-            combos = np.array(listed, dtype=np.int64).reshape(len(listed), r)
-            seats[row : row + len(combos), :r] = combos
-            row += len(combos)
-        sums = np.zeros((len(seats), n_s), dtype=np.int32)
-        off = np.zeros((len(seats), n_s), dtype=bool)
-        for c in range(seats.shape[1]):
-            sums += weights[seats[:, c]]
-            off |= banned[seats[:, c]]
-        top = max(int(sums.max(initial=0)), 0)
-        small = top < 2**13 and int(sums.min(initial=0)) > _OFF16
-        sums = sums.astype(np.int16) if small else sums
-        sums[off] = _OFF16 if small else _OFF
-        members = np.zeros((len(seats), n_i + 1), dtype=np.float32)
-        np.put_along_axis(members, seats, 1.0, axis=1)
-        built[key] = JuryTable(members[:, :n_i], sums, top)
-    return [None if k is None else built[k] for k in keys]
 
 
 @dataclass(frozen=True)
@@ -120,91 +64,7 @@ Heuristic = Callable[[np.ndarray], tuple[np.ndarray, int] | None]
 
 
 _PATIENCE, _SHRINK, _DEFLECT = 3, 0.5, 0.5  # step halved after 3 rounds without a lower bound; deflection
-_REFINE = 1024  # juries evaluated exactly per refinement step
-
-
-def _wide(sums: np.ndarray) -> np.ndarray:
-    """Table sums as int64, ``_OFF16`` read as ``_OFF``."""
-    return np.where(sums == _OFF16, _OFF, sums) if sums.dtype == np.int16 else sums.astype(np.int64)
-
-
-def _session_values(table: JuryTable, rows: np.ndarray | slice, gain: np.ndarray, cap: int) -> np.ndarray:
-    """Value of juries ``rows`` of the table: the sum of the ``cap`` largest positive startup gains each gives."""
-    sums = table.sums[rows]
-    if sums.dtype == np.int16 and int(gain.max()) + table.top < -_OFF16:
-        g = sums + np.maximum(gain, _OFF16).astype(np.int16)[None, :]  # fits: see JuryTable
-    else:
-        g = _wide(sums) + gain[None, :]
-    np.maximum(g, 0, out=g)
-    n_s = g.shape[1]
-    if cap < n_s:
-        g = np.partition(g, n_s - cap, axis=1)[:, n_s - cap :]
-    return g.sum(axis=1, dtype=np.int64)
-
-
-class _Values:
-    """The values of one session's juries at the current prices, exact where :meth:`refine` evaluated them and an
-    upper bound elsewhere: the values at the last full evaluation plus ``drift``, the most that the prices moved
-    since can add (a jury hears at most ``cap`` startups, each gaining at most its price fall, and pays at most
-    ``max_jury`` juror prices less)."""
-
-    def __init__(self, table: JuryTable, cap: int, hi: int) -> None:
-        self.table, self.cap, self.hi = table, cap, hi
-        self.ref_gain: np.ndarray | None = None
-
-    def reset(self, gain: np.ndarray, cost: np.ndarray) -> None:
-        """Evaluate every jury at ``gain`` (per startup) and ``cost`` (per investor); the new reference."""
-        self.gain, self.cost = gain, cost
-        self.values = self._exact(slice(None))
-        self.ref_gain, self.ref_cost, self.ref_values = gain, cost, self.values.copy()
-        self.exact = np.ones(len(self.values), dtype=bool)
-        self.batch = _REFINE
-
-    def update(self, gain: np.ndarray, cost: np.ndarray) -> None:
-        """Move to new prices: every value becomes an upper bound until refined."""
-        if self.ref_gain is None:
-            self.reset(gain, cost)
-            return
-        self.gain, self.cost = gain, cost
-        rise = np.sort(np.maximum(gain - self.ref_gain, 0))[::-1][: self.cap].sum()
-        rise += np.sort(np.maximum(self.ref_cost - cost, 0))[::-1][: self.hi].sum()
-        self.values = self.ref_values + int(rise)
-        self.batch = _REFINE
-        same = np.array_equal(gain, self.ref_gain) and np.array_equal(cost, self.ref_cost)
-        self.exact = np.full(len(self.values), same)
-
-    def _exact(self, rows: np.ndarray | slice) -> np.ndarray:
-        out = _session_values(self.table, rows, self.gain, self.cap)
-        if self.cost.any():
-            out -= np.rint(self.table.members[rows].astype(np.float64) @ self.cost).astype(np.int64)
-        return out
-
-    def refine(self, want: int | None) -> bool:
-        """Make jury ``want`` exact (``None``: nothing to do; -1: none in particular) along with the best estimates
-        not yet exact; True when ``want`` already was exact. Past a quarter of the table, everything is evaluated
-        afresh."""
-        if want is None or (want >= 0 and self.exact[want]):
-            return True
-        todo = np.flatnonzero(~self.exact)
-        if todo.size == 0:
-            return False
-        if self.exact.sum() + self.batch > len(self.exact) // 8:
-            self.reset(self.gain, self.cost)
-            return False
-        batch = min(self.batch, len(todo))
-        self.batch *= 2  # a loose estimate asks again: evaluate more each time
-        pick = todo[np.argpartition(-self.values[todo], batch - 1)[:batch]]
-        pick = np.union1d(pick, [want]) if want >= 0 else pick
-        self.values[pick] = self._exact(pick)
-        self.exact[pick] = True
-        return False
-
-
-def _heard(table: JuryTable, j: int, gain: np.ndarray, cap: int) -> np.ndarray:
-    """The startups jury ``j`` hears in the relaxation: its ``cap`` best positive gains (ties: lower index)."""
-    g = _wide(table.sums[j]) + gain
-    order = np.argsort(-g, kind="stable")[:cap]
-    return order[g[order] > 0]
+_LEVEL = 0.3  # Polyak target: the best schedule plus this share of the gap to the best bound
 
 
 def _best_pair(
@@ -254,7 +114,7 @@ class _Relaxation:
 
     def __init__(self, problem: PitchingProblem, pair: np.ndarray, theme: np.ndarray, tables: list[JuryTable | None]):
         self.problem, self.tables = problem, tables
-        self.theme = np.where(problem.startup_available, theme, _OFF).astype(np.int64)
+        self.theme = np.where(problem.startup_available, theme, OFF).astype(np.int64)
         usable = [p for p, t in enumerate(tables) if t is not None]
         groups = [tuple(p for p in g if p in usable) for g in problem.overlap_groups]
         overlaps = set(problem.overlaps)
@@ -263,7 +123,7 @@ class _Relaxation:
         big = {p for g in groups if len(g) > 2 for p in g}
         self.priced = [(p, q) for p, q in problem.overlaps if p in big and q in big]  # relaxed with mu[k, i]
         self.values = {
-            p: _Values(t, int(problem.max_pitches[p]), int(problem.max_jury[p]))
+            p: SessionValues(t, int(problem.max_pitches[p]), int(problem.max_jury[p]))
             for p, t in enumerate(tables)
             if t is not None
         }
@@ -277,7 +137,7 @@ class _Relaxation:
         for k, (p, q) in enumerate(self.priced):
             cost[p] += mu[k]
             cost[q] += mu[k]
-        gains = [np.maximum(self.theme[:, p] - pi + rho, _OFF) for p in range(pr.n_sessions)]
+        gains = [np.maximum(self.theme[:, p] - pi + rho, OFF) for p in range(pr.n_sessions)]
         for p, v in self.values.items():
             v.update(gains[p], cost[p])
         chosen: list[tuple[int, int | None]] = []
@@ -294,8 +154,7 @@ class _Relaxation:
             chosen += [(p, c1), (q, c2)]
         for p in self.alone:
             v = self.values[p]
-            while not v.refine(top := int(np.argmax(v.values))):
-                pass
+            top = v.best()
             total += max(int(v.values[top]), 0)
             chosen.append((p, top if v.values[top] > 0 else None))
         heard = np.zeros(pr.n_startups, dtype=np.int64)
@@ -304,7 +163,7 @@ class _Relaxation:
             table = self.tables[p]
             if j is None or table is None:
                 continue
-            heard[_heard(table, j, gains[p], int(pr.max_pitches[p]))] += 1
+            heard[listened(table, j, gains[p], int(pr.max_pitches[p]))] += 1
             y[:, p] = table.members[j] > 0
         over = np.array([1 - y[:, p] - y[:, q] for p, q in self.priced], dtype=np.int64).reshape(-1, n_i)
         return total, 1 - heard, int(heard.sum()), over, y
@@ -368,7 +227,7 @@ def lagrangian_bound(
             break
         direction = g_pi + _DEFLECT * direction
         norm = float((direction**2).sum() + g_rho**2 + (g_mu**2).sum())
-        t = step * (bound - best_q) / norm
+        t = step * (bound - best_q - _LEVEL * (best_bound - best_q)) / norm
         pi = pi - t * direction if free else np.maximum(pi - t * direction, 0.0)
         rho = max(rho - t * g_rho, 0.0)
         mu = np.maximum(mu - t * g_mu, 0.0)

@@ -16,12 +16,14 @@ import numpy as np
 from matcher.pitching.problem import PitchingProblem
 from matcher.solving.rows import row_violations
 
+Arcs = list[int] | np.ndarray
+
 __all__ = ["SEARCH_RESTARTS", "SEARCH_ROUNDS", "from_juries", "improve", "quality"]
 
 SEARCH_ROUNDS = 20
 """At most this many jury/placement rounds per local search of the warm start."""
 
-SEARCH_RESTARTS = 300
+SEARCH_RESTARTS = 150
 """Seeded shakes of the best schedule tried by the warm start (fewer if it runs out of its time share)."""
 
 
@@ -41,7 +43,7 @@ def _join(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.concatenate((x.ravel(), y.ravel(), x.any(axis=0))).astype(np.int64)
 
 
-def _flow(tails: list[int], heads: list[int], caps: list[int], costs: list[int], supply: int, n: int) -> np.ndarray:
+def _flow(tails: Arcs, heads: Arcs, caps: Arcs, costs: Arcs, supply: int, n: int) -> np.ndarray:
     """Min-cost flow of ``supply`` units from node ``n - 2`` to ``n - 1``; flow per arc (empty if infeasible)."""
     from ortools.graph.python import min_cost_flow
 
@@ -105,20 +107,16 @@ def _best_pitches(problem: PitchingProblem, y: np.ndarray, pair: np.ndarray, the
     allowed = problem.startup_available & ~clash & (y.sum(axis=0) >= np.maximum(problem.min_jury, 1))[None, :]
     big = int(np.abs(gain).sum()) + 1
     n = n_s + n_p + 2
-    tails = [n - 2] * n_s + list(range(n_s)) + list(range(n_s, n_s + n_p))
-    heads = list(range(n_s)) + [n - 1] * n_s + [n - 1] * n_p
-    caps = [1] * (2 * n_s) + problem.max_pitches.tolist()
-    costs = [0] * (2 * n_s + n_p)
     pairs = np.argwhere(allowed)
-    first = len(tails)
-    tails += pairs[:, 0].tolist()
-    heads += (n_s + pairs[:, 1]).tolist()
-    caps += [1] * len(pairs)
-    costs += (-big - gain[pairs[:, 0], pairs[:, 1]]).tolist()
+    ones, startups, sessions = np.ones(n_s, np.int64), np.arange(n_s), np.arange(n_s, n_s + n_p)
+    tails = np.concatenate((np.full(n_s, n - 2), startups, sessions, pairs[:, 0]))
+    heads = np.concatenate((startups, np.full(n_s + n_p, n - 1), n_s + pairs[:, 1]))
+    caps = np.concatenate((ones, ones, problem.max_pitches, np.ones(len(pairs), np.int64)))
+    costs = np.concatenate((np.zeros(2 * n_s + n_p, np.int64), -big - gain[pairs[:, 0], pairs[:, 1]]))
     flows = _flow(tails, heads, caps, costs, n_s, n)
     x = np.zeros((n_s, n_p), dtype=np.int64)
     if flows.size:
-        hit = pairs[flows[first:] > 0]
+        hit = pairs[flows[2 * n_s + n_p :] > 0]
         x[hit[:, 0], hit[:, 1]] = 1
     return x
 
