@@ -115,3 +115,52 @@ def test_impossible_lock_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert "s2" in result.output and "S1" in result.output
+    assert "09:" in result.output  # the lock's slot with its time, and what to change
+    assert "availability.csv" in result.output or "move the lock" in result.output
+
+
+def test_summary_reports_every_tier_and_each_unscheduled_accepted_request(tmp_path: Path) -> None:
+    event = tmp_path / "event"
+    shutil.copytree(TINY, event)
+    requests = (event / "requests.csv").read_text(encoding="utf-8").rstrip("\n")
+    # s3 comes in S2 and S3 only, m1 in S1 only: their accepted request cannot be met
+    (event / "requests.csv").write_text(requests + "\ns3,m1,accepted\n", encoding="utf-8")
+    availability = (event / "availability.csv").read_text(encoding="utf-8").rstrip("\n")
+    (event / "availability.csv").write_text(availability + "\ns3,S2\ns3,S3\nm1,S1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    printed = schedule(event, out, tmp_path / "store")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    tiers = [t["tier"] for t in summary["tiers"]]
+    assert tiers == ["locked", "accepted", "coverage", "requested", "balance", "suggested"]
+    assert summary["tier_order"] == "kept,accepted,coverage,requested,balance,suggested"
+    for row in summary["tiers"]:
+        assert row["bound"] is None or row["value"] <= row["bound"] + 1e-9
+        assert row["proven"] == (row["bound"] is not None and row["value"] >= row["bound"] - 1e-9)
+    assert "idle_gaps" in summary["tiers"][4]
+    missing = {(u["a_id"], u["b_id"]): u for u in summary["unscheduled_accepted"]}
+    assert missing[("s3", "m1")]["constraint"] == "availability"
+    assert "no common free slot: s3 is available 09:20-10:00, m1 09:00-09:20" in missing[("s3", "m1")]["reason"]
+    assert "tiers: locked" in printed and "s3-m1 (availability): no common free slot" in printed
+
+
+def test_tier_order_option(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    schedule(TINY, out, tmp_path / "store", "--tiers", "coverage,accepted,requested,balance,suggested")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [t["tier"] for t in summary["tiers"]][1:3] == ["coverage", "accepted"]
+    bad = runner.invoke(
+        app,
+        [
+            "schedule",
+            "meetings",
+            "--event",
+            str(TINY),
+            "--out",
+            str(out),
+            "--store",
+            str(tmp_path / "store"),
+            "--tiers",
+            "accepted,balance,coverage,requested,suggested",
+        ],
+    )
+    assert bad.exit_code != 0 and "put coverage before balance" in bad.output
