@@ -84,6 +84,10 @@ def test_meetings_agenda_and_replan(client: TestClient) -> None:
     meetings = [i for i in result["items"] if i["kind"] == "meeting"]
     assert len(meetings) == result["summary"]["meetings"] > 0
     assert any({m["a_id"], m["b_id"]} == {"s1", "i1"} and m["origin"] == "locked" for m in meetings)
+    tiers = result["summary"]["tiers"]
+    assert [t["tier"] for t in tiers] == ["locked", "accepted", "coverage", "requested", "balance", "suggested"]
+    assert all(t["bound"] is None or t["value"] <= t["bound"] + 1e-9 for t in tiers)
+    assert result["summary"]["unscheduled_accepted"] == []
     s1 = issue_key(client, "tiny", "participant", "s1")
     agenda = client.get("/v1/events/tiny/participants/s1/agenda.ics", headers=s1)
     assert agenda.status_code == 200 and agenda.headers["content-type"].startswith("text/calendar")
@@ -98,6 +102,9 @@ def test_meetings_agenda_and_replan(client: TestClient) -> None:
         "/v1/events/tiny/schedules", json={"kind": "meetings", "options": {"previous_job": "f" * 32}}, headers=ADMIN
     )
     assert bad.status_code == 404
+    order = {"kind": "meetings", "options": {"tiers": "accepted,balance,coverage,requested,suggested"}}
+    refused = client.post("/v1/events/tiny/schedules", json=order, headers=ADMIN)
+    assert refused.status_code == 422 and "put coverage before balance" in refused.text
     assert client.post("/v1/events/tiny/schedules", json={"kind": "golf"}, headers=ADMIN).status_code == 422
 
 
