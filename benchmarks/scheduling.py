@@ -63,6 +63,17 @@ SWEEP: dict[str, dict[str, Any]] = {
     "10 online rooms": {"n_online": 10},
     "half of them half-day (9 slots)": {"partial_share": 0.5, "window": 9},
     "6 investor requests per startup": {"investor_requests": 6.0},
+    "the issue's event (380 people, 12 slots)": {
+        "n_startups": 240,
+        "n_investors": 80,
+        "n_mentors": 60,
+        "n_slots": 12,
+        "n_physical": 45,
+        "n_hosted": 10,
+        "n_online": 10,
+        "target_pairs": 2400,
+        "investor_requests": 4.0,
+    },
     "all together": {
         "n_physical": 80,
         "n_hosted": 20,
