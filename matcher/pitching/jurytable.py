@@ -100,7 +100,8 @@ def jury_tables(problem: PitchingProblem, pair: np.ndarray) -> list[JuryTable | 
 
 def _wide(sums: np.ndarray) -> np.ndarray:
     """Table sums as int64, ``_OFF16`` read as ``OFF``."""
-    return np.where(sums == _OFF16, OFF, sums) if sums.dtype == np.int16 else sums.astype(np.int64)
+    wide = sums.astype(np.int64)
+    return np.where(sums == _OFF16, OFF, wide) if sums.dtype == np.int16 else wide  # int64 first: OFF fits
 
 
 def _session_values(table: JuryTable, rows: np.ndarray | slice, gain: np.ndarray, cap: int) -> np.ndarray:

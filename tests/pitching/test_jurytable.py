@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.pitching.cpsat import PitchingSolver
-from matcher.pitching.jurytable import SessionValues, _session_values, jury_tables
+from matcher.pitching.jurytable import JuryTable, SessionValues, _session_values, jury_tables, listened
 from matcher.pitching.moves import jury_search
 from matcher.pitching.problem import PitchingProblem
 from matcher.pitching.search import improve, quality
@@ -31,14 +31,19 @@ def problem_of(seed: int, n_s: int = 7, n_i: int = 6) -> PitchingProblem:
     )
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000), st.lists(st.integers(-3000, 800), min_size=7, max_size=7), st.integers(1, 3))
-def test_sparse_values_bound_every_jury_and_find_the_best(seed: int, gain: list[int], cap: int) -> None:
+def first_table(seed: int) -> tuple[PitchingProblem, np.ndarray, JuryTable]:
     problem = problem_of(seed)
     pair, _ = PitchingSolver(jury_top_k=None)._weights(problem)
     tables = jury_tables(problem, pair)
     assert tables is not None and tables[0] is not None
-    table, g = tables[0], np.array(gain, dtype=np.int64)
+    return problem, pair, tables[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.lists(st.integers(-3000, 800), min_size=7, max_size=7), st.integers(1, 3))
+def test_sparse_values_bound_every_jury_and_find_the_best(seed: int, gain: list[int], cap: int) -> None:
+    problem, _, table = first_table(seed)
+    g = np.array(gain, dtype=np.int64)
     cost = np.zeros(problem.n_investors)
     dense = _session_values(table, slice(None), g, cap)
     values = SessionValues(table, cap, 3)
@@ -47,6 +52,23 @@ def test_sparse_values_bound_every_jury_and_find_the_best(seed: int, gain: list[
     assert (values.values[values.exact] == dense[values.exact]).all()
     best = values.best()
     assert values.values[best] == dense.max() == dense[best]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.lists(st.integers(-3000, 30_000), min_size=7, max_size=7), st.integers(1, 3))
+def test_dense_values_match_brute_force_with_forbidden_pairs(seed: int, gain: list[int], cap: int) -> None:
+    """Gains past 2**14 take the wide path of an int16 table: a forbidden startup must still gain nothing."""
+    problem, pair, table = first_table(seed)
+    g = np.array(gain, dtype=np.int64)
+    dense = _session_values(table, slice(None), g, cap)
+    for j, row in enumerate(table.members):
+        jury = np.flatnonzero(row)
+        ok = ~problem.forbidden[:, jury].any(axis=1)
+        gains = np.where(ok, g + pair[:, jury].sum(axis=1), 0)
+        top = np.sort(np.maximum(gains, 0))[::-1][:cap]
+        assert dense[j] == top.sum()
+        heard = listened(table, j, g, cap)
+        assert ok[heard].all() and int(gains[heard].sum()) == top.sum()
 
 
 def test_jury_moves_never_lose_quality_and_keep_every_row() -> None:
