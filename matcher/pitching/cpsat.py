@@ -218,7 +218,9 @@ class PitchingSolver:
         proven_quality = (second is not None and second.optimal) or (relaxed is not None and relaxed.bound <= scaled)
         objective = scaled / QUALITY_SCALE
         bound = min(bounds) / QUALITY_SCALE if bounds else None
-        cp_note = "" if second is None else f"; CP-SAT's bound {second.bound / QUALITY_SCALE:g}"
+        cp_note = (
+            "" if second is None or not second.has_solution else f"; CP-SAT's bound {second.bound / QUALITY_SCALE:g}"
+        )
         notes.append(
             f"phase 2: quality {'proven optimal' if proven_quality else 'best found'}; z for each "
             f"startup's top {self.jury_top_k or 'all'} investors; {relax_note}{cp_note}; the reported bound is "
