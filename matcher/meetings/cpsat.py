@@ -8,7 +8,8 @@ meaningful per tier. A count stage (kept, accepted, coverage, balance) whose lev
 ``level * M + weight`` (``M`` above any total weight), so it keeps good schedules for the next stage; a stage
 with a known ceiling, or a weighted one (requested, suggested), maximises the level alone, with the ceiling as
 the objective's domain, so CP-SAT stops the moment it gets there. After each placement stage the schedule found is
-repaired with the meetings of the schedule before it that still fit (:func:`~matcher.meetings.greedy.extend`).
+repaired with the meetings of the schedule before it that still fit (:func:`~matcher.meetings.greedy.greedy_placements`
+``prefer``).
 
 **Two models.** The placement model (:func:`~matcher.meetings.selection.build_model`) has one 0/1 variable per
 feasible placement ``(pair, slot, table group)`` and every named constraint of :mod:`matcher.meetings.constraints`
@@ -72,14 +73,13 @@ Two startups, one investor, one table, two slots: both startups meet the investo
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.meetings.bounds import tier_levels, weight_bound
 from matcher.meetings.compact import idle_gaps, tighten
-from matcher.meetings.greedy import describe, extend, greedy_placements, place_by_slot
+from matcher.meetings.greedy import describe, greedy_placements, place_by_slot
 from matcher.meetings.model import WEIGHT_UNITS, Meeting, Tier
 from matcher.meetings.problem import MeetingProblem
 from matcher.meetings.selection import (
@@ -96,9 +96,6 @@ from matcher.meetings.selection import (
 from matcher.meetings.stage import ProgressCallback, StageOutcome, meeting_run, solve_stage
 from matcher.solving.base import Level, Limits, SolveResult, SolveStatus
 from matcher.solving.cpsat import SolveClock, determinism_note
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["CpSatMeetingSolver", "build_model"]
 
@@ -202,9 +199,7 @@ class CpSatMeetingSolver:
     @staticmethod
     def _fixed(problem: MeetingProblem) -> IntArray:
         """Placements that never move: the locks and the previous meetings kept where they were."""
-        locks = problem.placement_index(problem.lock_pair, problem.lock_slot, problem.table_group[problem.lock_table])
-        prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
-        return np.concatenate((locks, prev[prev >= 0]))
+        return np.concatenate((problem.lock_placements, problem.kept_placements))
 
     def _place_all(
         self, mm: MeetingModel, hint: IntArray, n_selected: int, until: float, clock: SolveClock
@@ -283,7 +278,9 @@ class CpSatMeetingSolver:
                 _, optimal, bound, wall = run
                 # keep the start when CP-SAT stopped below it (it satisfies every level fixed so far)
                 if not mm.selection:  # CP-SAT may reach a level by dropping meetings the start had: add them back
-                    kept = extend(mm.problem, mm.placement[found], mm.placement[chosen], mm.pair)
+                    kept = greedy_placements(
+                        mm.problem, tiered=True, keep=mm.placement[found], prefer=mm.placement[chosen], pairs=mm.pair
+                    )
                     found = np.flatnonzero(np.isin(mm.placement, kept))
                 chosen = found if mm.level(stage, found) >= mm.level(stage, chosen) else chosen
                 level_bound = bound // scale
@@ -348,8 +345,7 @@ class CpSatMeetingSolver:
 def _levels(problem: MeetingProblem, chosen: IntArray) -> tuple[int, ...]:
     """The tier levels of placements ``chosen`` in the problem's order, then the total weight."""
     pl = problem.placements
-    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
-    kept = int(np.isin(prev[prev >= 0], chosen).sum())
+    kept = int(np.isin(problem.kept_placements, chosen).sum())
     return tuple(stage_level(problem, s, pl.pair[chosen], kept) for s in [*tier_stages(problem), "weight"])
 
 

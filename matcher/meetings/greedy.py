@@ -41,7 +41,7 @@ from matcher.meetings.placements import Placements
 from matcher.meetings.problem import MeetingProblem
 from matcher.solving.base import Limits, SolveResult, SolveStatus
 
-__all__ = ["GreedyMeetingSolver", "describe", "extend", "greedy_placements", "place_by_slot"]
+__all__ = ["GreedyMeetingSolver", "describe", "greedy_placements", "place_by_slot"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -126,36 +126,34 @@ def _seeded(problem: MeetingProblem, keep: npt.ArrayLike) -> tuple[_Board, npt.N
     return board, done
 
 
-def greedy_placements(problem: MeetingProblem, *, tiered: bool = False, keep: npt.ArrayLike = ()) -> IntArray:
+def greedy_placements(
+    problem: MeetingProblem,
+    *,
+    tiered: bool = False,
+    keep: npt.ArrayLike = (),
+    prefer: npt.ArrayLike = (),
+    pairs: npt.ArrayLike | None = None,
+) -> IntArray:
     """Indices into ``problem.placements`` of the greedy schedule (see the module docstring).
 
     ``keep`` are placements to start from (they must fit together and include the locks); the greedy then only
-    adds meetings around them.
+    adds meetings around them: first every placement of ``prefer`` whose pair is not met yet and that still fits
+    (a schedule CP-SAT found, repaired with what the schedule before it had), then the candidate pairs (only
+    ``pairs``, when given). Adding meetings never lowers a tier (coverage comes before balance).
     """
-    board, done = _seeded(problem, keep)
-    order = np.lexsort((np.arange(problem.n_pairs), -problem.weight_units, problem.pair_origin))
-    tiers = [order[problem.pair_origin[order] == code] for code in range(len(ORIGINS))] if tiered else [order]
-    for tier in tiers:
-        _round_robin(problem, board, tier[~done[tier]], done)
-    return np.array(sorted(board.chosen), dtype=np.int64)
-
-
-def extend(problem: MeetingProblem, keep: npt.ArrayLike, prefer: npt.ArrayLike, pairs: npt.ArrayLike) -> IntArray:
-    """The placements ``keep``, plus every placement of ``prefer`` whose pair is not met yet and that still fits,
-    plus the other ``pairs`` (tier by tier, first slot that fits): a schedule CP-SAT found, repaired with what the
-    schedule before it had. Adding meetings never lowers a tier (coverage comes before balance), so this only
-    ever raises the levels."""
     board, done = _seeded(problem, keep)
     pl = board.pl
     for k in np.asarray(prefer, dtype=np.int64).tolist():
         pair = int(pl.pair[k])
         if not done[pair]:
             done[pair] = board.place(pair, int(pl.slot[k]), int(pl.group[k]))
-    wanted = np.zeros(problem.n_pairs, dtype=bool)
-    wanted[np.asarray(pairs, dtype=np.int64)] = True
     order = np.lexsort((np.arange(problem.n_pairs), -problem.weight_units, problem.pair_origin))
-    for code in range(len(ORIGINS)):
-        tier = order[(problem.pair_origin[order] == code) & wanted[order]]
+    if pairs is not None:
+        wanted = np.zeros(problem.n_pairs, dtype=bool)
+        wanted[np.asarray(pairs, dtype=np.int64)] = True
+        order = order[wanted[order]]
+    tiers = [order[problem.pair_origin[order] == code] for code in range(len(ORIGINS))] if tiered else [order]
+    for tier in tiers:
         _round_robin(problem, board, tier[~done[tier]], done)
     return np.array(sorted(board.chosen), dtype=np.int64)
 

@@ -97,6 +97,17 @@ class MeetingProblem(MeetingEncoding):
         return space.placement_index(self, self.placements, pair, slot, group)
 
     @cached_property
+    def lock_placements(self) -> IntArray:
+        """Index into :attr:`placements` of each lock (every lock is a placement: the constructor checks it)."""
+        return self.placement_index(self.lock_pair, self.lock_slot, self.table_group[self.lock_table])
+
+    @cached_property
+    def kept_placements(self) -> IntArray:
+        """Index into :attr:`placements` of each previous meeting that can stay where it was."""
+        prev = self.placement_index(self.prev_pair, self.prev_slot, self.table_group[self.prev_table])
+        return prev[prev >= 0]
+
+    @cached_property
     def eligible(self) -> npt.NDArray[np.bool_]:
         """Participants with at least one possible meeting (the ones coverage counts)."""
         return space.eligible(self, self.placements)

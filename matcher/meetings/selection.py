@@ -287,8 +287,6 @@ def build_model(problem: MeetingProblem, *, pairs: IntArray | None = None, fairn
     vars = ModelVars(problem, pl.pair[ids], pl.slot[ids], pl.group[ids], literals)
     for constraint in ALL_CONSTRAINTS:
         constraint.add_to(model, vars)
-    prev = problem.placement_index(problem.prev_pair, problem.prev_slot, problem.table_group[problem.prev_table])
-    plain = MeetingModel(
-        model, problem, literals, pl.pair[ids], pl.group[ids], ids, np.flatnonzero(np.isin(ids, prev[prev >= 0]))
-    )
+    kept = np.flatnonzero(np.isin(ids, problem.kept_placements))
+    plain = MeetingModel(model, problem, literals, pl.pair[ids], pl.group[ids], ids, kept)
     return with_fairness(plain) if fairness else plain
