@@ -15,7 +15,7 @@ from matcher.meetings.check import check
 from matcher.meetings.csv import parse_meetings_csv
 from matcher.meetings.model import TIER_REASONS, Meeting, TierOrder
 from matcher.meetings.plan import MeetingOptions, MeetingSolver, plan_meetings
-from matcher.mentoring.plan import Fairness, MentorOptions, parse_scores, plan_mentors
+from matcher.mentoring.plan import Fairness, MentorOptions, parse_scores, plan_mentors, plan_mentors_from_scores
 from matcher.mentoring.registry import mentor_solver_name
 from matcher.pitching.plan import plan_pitches
 from matcher.solving.base import Limits
@@ -68,8 +68,11 @@ def assign_mentors(
             solver=mentor_solver_name(solver) if solver else None,
             limits=Limits(time_limit_s=time_limit, seed=seed),
         )
-        engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)
-        plan = plan_mentors(engine, options, own, scores.name if scores else "scores")
+        if own is not None and scores is not None:  # file scores: no model is loaded, nothing is embedded
+            plan = plan_mentors_from_scores(loaded, options, own, scores.name)
+        else:
+            engine, _ = Workspace(store).engine(loaded, event, load_registry(registry), model)
+            plan = plan_mentors(engine, options)
         write_mentor_plan(out, plan)
     summary = plan.summary()
     typer.echo(

@@ -28,15 +28,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matcher.errors import Infeasible, InvalidInput, Problem
-from matcher.event.schema import Role
-from matcher.matching.engine import MatchEngine
+from matcher.event.schema import Event, Role
+from matcher.matching.filters import PairRules
 from matcher.mentoring.diagnose import explain_infeasibility
 from matcher.mentoring.problem import Assignment, AssignmentProblem, ConstraintName
 from matcher.mentoring.registry import MentorSolverName, mentor_solver
 from matcher.solving.base import Limits, SolveResult
+
+if TYPE_CHECKING:  # the engine (numpy, scipy, sklearn, the embedder) is only needed when the index gives the edges
+    from matcher.matching.engine import MatchEngine
 
 
 class Fairness(StrEnum):
@@ -128,8 +131,8 @@ def parse_scores(text: str, file: str = "scores") -> tuple[ScoredEdge, ...]:
     return tuple(edges)
 
 
-def _capacities(engine: MatchEngine, default: int) -> tuple[tuple[str, ...], list[int]]:
-    mentors = engine.event.with_role(Role.MENTOR)
+def _capacities(event: Event, default: int) -> tuple[tuple[str, ...], list[int]]:
+    mentors = event.with_role(Role.MENTOR)
     caps = [m.mentor_capacity if m.mentor_capacity is not None else default for m in mentors]
     return tuple(m.id for m in mentors), caps
 
@@ -141,20 +144,20 @@ def _solver(options: MentorOptions) -> MentorSolverName:
 
 
 def _own_scores(
-    engine: MatchEngine, scores: Iterable[ScoredEdge], file: str
+    event: Event, rules: PairRules, scores: Iterable[ScoredEdge], file: str
 ) -> tuple[list[tuple[str, str, float]], int]:
     """Edges from a score file: unknown ids are errors; pairs a hard filter excludes are dropped (and counted)."""
     problems: list[Problem] = []
     edges: list[tuple[str, str, float]] = []
     dropped = 0
-    startups = {p.id for p in engine.event.with_role(Role.STARTUP)}
-    mentors = {p.id for p in engine.event.with_role(Role.MENTOR)}
+    startups = {p.id for p in event.with_role(Role.STARTUP)}
+    mentors = {p.id for p in event.with_role(Role.MENTOR)}
     for row, e in enumerate(scores, start=1):
         if e.startup_id not in startups:
             problems.append(Problem(file, row, "startup_id", f"'{e.startup_id}' is not a startup of the event"))
         elif e.mentor_id not in mentors:
             problems.append(Problem(file, row, "mentor_id", f"'{e.mentor_id}' is not a mentor of the event"))
-        elif engine.rules.exclusion(engine.event.by_id[e.startup_id], engine.event.by_id[e.mentor_id]):
+        elif rules.exclusion(event.by_id[e.startup_id], event.by_id[e.mentor_id]):
             dropped += 1
         else:
             edges.append((e.startup_id, e.mentor_id, e.score))
@@ -169,43 +172,67 @@ def plan_mentors(
     scores: tuple[ScoredEdge, ...] | None = None,
     scores_name: str = "scores",
 ) -> MentorPlan:
-    """Solve the mentor programme; raises :class:`Infeasible` naming the binding constraint and participants."""
-    if options.per_startup < 1:
-        raise InvalidInput("--per-startup must be at least 1", (Problem("--per-startup", None, None, "use 1 or more"),))
-    startup_ids = tuple(p.id for p in engine.event.with_role(Role.STARTUP))
-    mentor_ids, caps = _capacities(engine, options.default_capacity)
-    notes: list[str] = []
+    """Solve the mentor programme; raises :class:`Infeasible` naming the binding constraint and participants.
+
+    With ``scores`` the index is not used at all (see :func:`plan_mentors_from_scores`).
+    """
     if scores is not None:
-        edges, dropped = _own_scores(engine, scores, scores_name)
-        notes.append(f"affinity from {scores_name}: {len(edges)} pairs used, {dropped} excluded by hard filters")
+        return plan_mentors_from_scores(engine.event, options, scores, scores_name, engine.rules)
+    _check(options)
+    startup_ids = tuple(p.id for p in engine.event.with_role(Role.STARTUP))
+    mentor_ids, caps = _capacities(engine.event, options.default_capacity)
+    notes: list[str] = []
+    top_n = max(options.top_n, options.per_startup)
+    while True:
+        edges = list(engine.edges(Role.STARTUP, Role.MENTOR, top_n))
         problem = AssignmentProblem.build(startup_ids, mentor_ids, edges, options.per_startup, caps)
-        top_n_used = None
-    else:
-        top_n = max(options.top_n, options.per_startup)
-        while True:
-            edges = list(engine.edges(Role.STARTUP, Role.MENTOR, top_n))
-            problem = AssignmentProblem.build(startup_ids, mentor_ids, edges, options.per_startup, caps)
-            binding = explain_infeasibility(problem)
-            capacity_short = any(v.constraint == ConstraintName.MENTOR_CAPACITY.value for v in binding)
-            if not binding or capacity_short or top_n >= len(mentor_ids):
-                break
-            wider = min(len(mentor_ids), top_n * 2)
-            notes.append(
-                f"top-N {top_n} candidate mentors per startup was too small for feasibility; widened to {wider}"
-            )
-            top_n = wider
-        top_n_used = top_n
-        if binding:
-            raise Infeasible(
-                f"no mentor programme gives {len(startup_ids)} startups {options.per_startup} mentor(s) each",
-                binding,
-            )
+        binding = explain_infeasibility(problem)
+        capacity_short = any(v.constraint == ConstraintName.MENTOR_CAPACITY.value for v in binding)
+        if not binding or capacity_short or top_n >= len(mentor_ids):
+            break
+        wider = min(len(mentor_ids), top_n * 2)
+        notes.append(f"top-N {top_n} candidate mentors per startup was too small for feasibility; widened to {wider}")
+        top_n = wider
+    if binding:
+        raise Infeasible(
+            f"no mentor programme gives {len(startup_ids)} startups {options.per_startup} mentor(s) each",
+            binding,
+        )
     result = mentor_solver(_solver(options)).solve(problem, options.limits)
     explanations: dict[tuple[str, str], str] = {}
     for a in result.solution or ():
-        if scores is not None:
-            explanations[(a.left_id, a.right_id)] = f"score {a.score:.4f} from {scores_name}"
-            continue
         pair = engine.pair(a.left_id, a.right_id)
         explanations[(a.left_id, a.right_id)] = pair.explanation.text if pair.explanation else ""
-    return MentorPlan(problem, result, options.top_n, top_n_used, tuple(notes), explanations)
+    return MentorPlan(problem, result, options.top_n, top_n, tuple(notes), explanations)
+
+
+def plan_mentors_from_scores(
+    event: Event,
+    options: MentorOptions,
+    scores: tuple[ScoredEdge, ...],
+    scores_name: str = "scores",
+    rules: PairRules | None = None,
+) -> MentorPlan:
+    """The mentor programme on affinity from a file: no model, no embedding, no index.
+
+    The event's hard filters still apply (``rules``, by default from the event with the default strictness); each
+    explanation says the score came from the file.
+    """
+    _check(options)
+    rules = rules if rules is not None else PairRules.from_event(event)
+    startup_ids = tuple(p.id for p in event.with_role(Role.STARTUP))
+    mentor_ids, caps = _capacities(event, options.default_capacity)
+    edges, dropped = _own_scores(event, rules, scores, scores_name)
+    notes = (f"affinity from {scores_name}: {len(edges)} pairs used, {dropped} excluded by hard filters",)
+    problem = AssignmentProblem.build(startup_ids, mentor_ids, edges, options.per_startup, caps)
+    result = mentor_solver(_solver(options)).solve(problem, options.limits)
+    explanations = {
+        (a.left_id, a.right_id): f"score {a.score:.4f} from {scores_name} (no model was used)"
+        for a in result.solution or ()
+    }
+    return MentorPlan(problem, result, options.top_n, None, notes, explanations)
+
+
+def _check(options: MentorOptions) -> None:
+    if options.per_startup < 1:
+        raise InvalidInput("--per-startup must be at least 1", (Problem("--per-startup", None, None, "use 1 or more"),))
